@@ -1,0 +1,36 @@
+# The two commands: `make demo` and `make test` (see README.md).
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_HOUSEHOLDS ?= 50000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install demo test test-deps lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@PY=$$(scripts/find-python) && echo "Using $$PY" && $$PY -m venv $(VENV)
+	$(BIN)/pip install -q -e ".[test]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	DEBUG=1 $(BIN)/mutakhir demo --households $(DEMO_HOUSEHOLDS)
+	DEBUG=1 $(BIN)/mutakhir serve --port $(PORT)
+
+# Debian packages the browser tests need (Chromium driven by Playwright, never a downloaded browser).
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+test: install test-deps lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,5 @@
+"""`python -m mutakhir` is the `mutakhir` command."""
+
+from mutakhir.cli import main
+
+main()

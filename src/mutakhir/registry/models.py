@@ -1,0 +1,169 @@
+"""The registry: the unified database (BDT/DTKS) as Mutakhir holds it.
+
+Nothing is hard-deleted: a household or member that leaves ends with a reason. Every change is kept
+in its history table (django-simple-history: who, when, old and new values, why).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mutakhir.accounts.scope import filter_visible
+
+from . import codes
+
+
+class EndReason(models.TextChoices):
+    DIED = "died", _("Died")
+    MOVED = "moved", _("Moved away")
+    MERGED = "merged", _("Merged into another household")
+    DUPLICATE = "duplicate", _("Duplicate record")
+    SPLIT = "split", _("Household split")
+    OTHER = "other", _("Other")
+
+
+class UpdatePeriod(models.Model):
+    """One round of MPM in one district."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    region = models.ForeignKey("regions.Region", models.PROTECT, verbose_name=_("district"))
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("update period")
+        verbose_name_plural = _("update periods")
+
+    def __str__(self):
+        return self.name
+
+
+def _code(field_name, code_list, verbose):
+    return models.PositiveSmallIntegerField(verbose, choices=code_list.choices, null=True, blank=True,
+                                            help_text=code_list.item and _("Form item %s") % code_list.item)
+
+
+def _flag(verbose):
+    return models.BooleanField(verbose, null=True, blank=True)
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Limit to households inside the user's region scope."""
+        return filter_visible(self, user, "region_id")
+
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Household(models.Model):
+    household_id = models.CharField(_("household ID"), max_length=40, unique=True)
+    region = models.ForeignKey("regions.Region", models.PROTECT, verbose_name=_("village"),
+                               db_column="region_code", related_name="households")
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    rt = models.CharField("RT", max_length=5, blank=True)
+    rw = models.CharField("RW", max_length=5, blank=True)
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    tenure = _code("tenure", codes.TENURE, _("tenure"))
+    land_title = _code("land_title", codes.LAND_TITLE, _("land title"))
+    floor_material = _code("floor_material", codes.FLOOR, _("floor"))
+    wall_material = _code("wall_material", codes.WALL, _("wall"))
+    roof_material = _code("roof_material", codes.ROOF, _("roof"))
+    water_source = _code("water_source", codes.WATER, _("drinking water"))
+    lighting = _code("lighting", codes.LIGHTING, _("lighting"))
+    electricity_power = _code("electricity_power", codes.POWER, _("installed power"))
+    cooking_fuel = _code("cooking_fuel", codes.COOKING_FUEL, _("cooking fuel"))
+    toilet = _code("toilet", codes.TOILET, _("toilet facility"))
+    toilet_type = _code("toilet_type", codes.TOILET_TYPE, _("toilet type"))
+    sewage = _code("sewage", codes.SEWAGE, _("faeces disposal"))
+    has_gas_cylinder = _flag(_("gas cylinder ≥ 5.5 kg"))
+    has_refrigerator = _flag(_("refrigerator"))
+    has_ac = _flag(_("air conditioner"))
+    has_motorcycle = _flag(_("motorcycle"))
+    has_car = _flag(_("car"))
+    has_boat = _flag(_("boat"))
+    has_gold = _flag(_("gold ≥ 10 g"))
+    owns_land = _flag(_("other land"))
+    livestock = models.PositiveIntegerField(_("large livestock"), null=True, blank=True)
+    update_period = models.ForeignKey(UpdatePeriod, models.PROTECT, null=True, blank=True,
+                                      verbose_name=_("update period"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=12, choices=EndReason.choices, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("For optimistic locking."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household_id"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self):
+        return self.household_id
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Limit to members of households inside the user's region scope."""
+        return filter_visible(self, user, "household__region_id")
+
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class Member(models.Model):
+    record_id = models.CharField(_("record ID"), max_length=40, unique=True)
+    household = models.ForeignKey(Household, models.PROTECT, related_name="members", verbose_name=_("household"))
+    nik = models.CharField("NIK", max_length=16, blank=True, db_index=True)
+    kk = models.CharField(_("family card no. (KK)"), max_length=16, blank=True, db_index=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_key = models.CharField(_("search key"), max_length=120, db_index=True, editable=False)
+    sex = _code("sex", codes.SEX, _("sex"))
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_place = models.CharField(_("birth place"), max_length=80, blank=True)
+    relation = _code("relation", codes.RELATION, _("relation to head"))
+    marital_status = _code("marital_status", codes.MARITAL_STATUS, _("marital status"))
+    school_attendance = _code("school_attendance", codes.SCHOOL_ATTENDANCE, _("school attendance"))
+    education = _code("education", codes.EDUCATION, _("education"))
+    work_status = _code("work_status", codes.WORK_STATUS, _("work status"))
+    work_sector = _code("work_sector", codes.WORK_SECTOR, _("work sector"))
+    disability = _code("disability", codes.DISABILITY, _("disability"))
+    chronic_illness = _code("chronic_illness", codes.CHRONIC_ILLNESS, _("chronic illness"))
+    pregnant = _code("pregnant", codes.PREGNANT, _("pregnant"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=12, choices=EndReason.choices, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "name_key"])
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["household_id", "relation", "record_id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self):
+        return self.record_id
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+
+def name_key(name: str) -> str:
+    """Return the upper-case, single-spaced, punctuation-free form used for name search."""
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in (name or "").upper())
+    return " ".join(cleaned.split())[:120]
