@@ -12,8 +12,8 @@ from mutakhir.registry.models import Household, Member
 BANGKA = "1901"  # Kabupaten Bangka
 SUNGAILIAT = "190101"  # a sub-district of Bangka
 VILLAGE_IN = "1901011001"  # a village in Sungailiat
-VILLAGE_OTHER_SUB = "1901022001"  # a village in Belinyu (Bangka, other sub-district)
-VILLAGE_OTHER_DISTRICT = "1902012001"  # a village in Belitung (other district)
+VILLAGE_OTHER_SUB = "1901022004"  # a village in Belinyu (Bangka, other sub-district)
+VILLAGE_OTHER_DISTRICT = "1902012003"  # a village in Belitung (other district)
 
 _seq = itertools.count(1)
 

@@ -69,19 +69,22 @@ def load_regions(rows: Iterable[dict], source: str, progress: Progress | None = 
                  batch_size: int = 5000) -> int:
     """Insert or update regions, parents first; return how many rows were loaded."""
     ordered = sorted(rows, key=lambda r: (len(r["code"]), r["code"]))
-    existing = set(Region.objects.values_list("code", flat=True))
-    known = existing | {r["code"] for r in ordered}
+    existing = {code: (postal, bps) for code, postal, bps in
+                Region.objects.values_list("code", "postal_code", "bps_code")}
+    known = set(existing) | {r["code"] for r in ordered}
     for row in ordered:
         parent = parent_code(row["code"])
         if parent and parent not in known:
             raise RegionFileError(f"region {row['code']}: parent {parent} is missing")
+    # A list without postal or BPS codes keeps the ones already loaded.
+    kept = {r["code"]: existing.get(r["code"], ("", "")) for r in ordered}
     objs = [Region(code=r["code"], name=r["name"], level=level_of(r["code"]), kind=_kind(r["code"], r["name"]),
-                   parent_id=parent_code(r["code"]), postal_code=r.get("postal_code", ""),
-                   bps_code=r.get("bps_code", ""), source=source) for r in ordered]
+                   parent_id=parent_code(r["code"]), postal_code=r.get("postal_code") or kept[r["code"]][0],
+                   bps_code=r.get("bps_code") or kept[r["code"]][1], source=source) for r in ordered]
     for start in range(0, len(objs), batch_size):
         Region.objects.bulk_create(
             objs[start:start + batch_size], update_conflicts=True, unique_fields=["code"],
-            update_fields=["name", "level", "kind", "parent", "postal_code", "source"],
+            update_fields=["name", "level", "kind", "parent", "postal_code", "bps_code", "source"],
         )
         if progress:
             progress(min(start + batch_size, len(objs)), len(objs))
