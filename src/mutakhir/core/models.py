@@ -36,3 +36,58 @@ class PersonalDataAccess(models.Model):
             user=request.user, action=action, object_type=obj._meta.model_name, object_id=str(obj.pk),
             fields=fields, reason=reason[:255], client=request.META.get("REMOTE_ADDR") or None,
         )
+
+
+class JobRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Limit to jobs started for a region inside the user's scope."""
+        from mutakhir.accounts.scope import filter_visible
+
+        return filter_visible(self, user, "region_code")
+
+
+class JobRun(models.Model):
+    """One long piece of background work (a match, a ranking run, an import), with its progress.
+
+    The web request creates the row and enqueues a task on commit; the task claims the row by
+    compare-and-set, so a task delivered twice runs once. Errors stay on the row.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    region_code = models.CharField(_("region"), max_length=10, blank=True, db_index=True)
+    config = models.JSONField(_("configuration"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveBigIntegerField(_("done"), default=0)
+    total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def percent(self) -> int | None:
+        return int(100 * self.done / self.total) if self.total else None
