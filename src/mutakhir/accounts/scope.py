@@ -4,11 +4,19 @@ from django.db.models import Q
 
 
 def region_q(user, field: str) -> Q | None:
-    """Return a filter on `field` (a region code) for the user's scope, or None for nothing visible."""
+    """Return a filter on `field` (a region code) for the user's scope, or None for nothing visible.
+
+    `field` is a code column or a region foreign key named by its attname (`region_id`,
+    `household__region_id`); Django only allows related lookups on a key, so the prefix test goes
+    through the key's target (`region__pk`), which compiles to the same column without a join.
+    """
     prefix = getattr(user, "scope_prefix", None)
     if prefix is None:
         return None
-    return Q() if prefix == "" else Q(**{f"{field}__startswith": prefix})
+    if prefix == "":
+        return Q()
+    path = field[:-3] + "__pk" if field.endswith("_id") else field
+    return Q(**{f"{path}__startswith": prefix})
 
 
 def filter_visible(queryset, user, field: str):

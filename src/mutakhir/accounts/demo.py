@@ -1,0 +1,42 @@
+"""Demo accounts: one per role, scoped inside one district, with a known password (`make demo`)."""
+
+from django.db import transaction
+from django.db.models import Count
+
+from mutakhir.regions.models import Region
+from mutakhir.registry.models import Household
+
+from .models import Role, User
+
+DEMO_PASSWORD = "mutakhir-demo"  # noqa: S105 - printed by `make demo`, DEBUG only
+
+
+@transaction.atomic
+def create_demo_users(district_code: str = "1901", password: str = DEMO_PASSWORD) -> list[tuple[str, str, str, str]]:
+    """Create or reset `demo-<role>` accounts; return (role label, username, password, region) rows."""
+    district = Region.objects.get(code=district_code, level=Region.Level.REGENCY)
+    village = _busiest_village(district)
+    regions = {
+        Role.REGISTRAR: village, Role.PSM: village, Role.TKSK: village.parent,
+        Role.DISTRICT_OPERATOR: district, Role.DISTRICT_HEAD: district, Role.AUDITOR: district,
+        Role.NATIONAL: None, Role.PROGRAM_MANAGER: None,
+    }
+    rows = []
+    for role in Role:
+        username = f"demo-{role.value.replace('_', '-')}"
+        user, _ = User.objects.update_or_create(username=username, defaults={
+            "role": role, "region": regions[role], "is_active": True, "first_name": "Demo",
+            "last_name": str(role.label).split(" (")[0]})
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        rows.append((str(role.label), username, password, str(regions[role] or "Indonesia")))
+    return rows
+
+
+def _busiest_village(district: Region) -> Region:
+    """Return the district's village with the most households (the first village when none)."""
+    busiest = (Household.objects.filter(region__pk__startswith=district.code).values("region_id")
+               .annotate(n=Count("pk")).order_by("-n", "region_id").first())
+    code = busiest["region_id"] if busiest else None
+    villages = district.descendants().filter(level=Region.Level.VILLAGE)
+    return villages.filter(code=code).first() or villages.first()

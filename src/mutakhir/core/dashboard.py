@@ -1,0 +1,67 @@
+"""The home page's content per role: the role's stages and the registry figures of its scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
+
+from mutakhir.accounts.models import Role
+from mutakhir.regions.codes import LEVEL_LENGTHS
+from mutakhir.regions.models import Region
+from mutakhir.registry.models import Household, Member
+
+# What each role does (DOMAIN.md, "Who uses it"); none of these stages is built yet.
+ROLE_TASKS = {
+    Role.REGISTRAR: [(_("Registrations"), _("Record active registrations of your village: applicants who come "
+                                            "to the village office with a KTP or KK."))],
+    Role.PSM: [(_("Passive registration"), _("Propose households you visit, or that the village deliberation "
+                                             "(Musdes) names, for registration.")),
+               (_("Verification"), _("Visit and verify the households of the prelist in your village."))],
+    Role.TKSK: [(_("Verification"), _("Verify the households of the prelist in your sub-district and "
+                                      "supervise the PSM."))],
+    Role.DISTRICT_OPERATOR: [
+        (_("Initial identification"), _("Match registrations against the unified database and the civil "
+                                        "registry (SIAK).")),
+        (_("Prelist"), _("Compile the households to verify, in three categories.")),
+        (_("Decree (SK)"), _("Compile the verification results and prepare the district head's decree.")),
+    ],
+    Role.DISTRICT_HEAD: [(_("Decrees to sign"), _("Legalise the verification results of your district."))],
+    Role.NATIONAL: [(_("Ranking runs"), _("Receive district packages and re-rank all households with PMT."))],
+    Role.PROGRAM_MANAGER: [(_("Programs"), _("Define criteria and quotas, and draw beneficiary lists."))],
+    Role.AUDITOR: [(_("Read-only overview"), _("Read everything in your scope; you change nothing. Revealing a "
+                                               "full NIK or KK needs a reason and is logged."))],
+}
+
+
+@dataclass
+class Figures:
+    households: int
+    members: int
+    ended: int
+    by_region: list[tuple[Region | str, int]]
+    breakdown_label: str
+
+
+BREAKDOWN_LABELS = {1: _("By province"), 2: _("By regency/city"), 3: _("By sub-district"), 4: _("By village")}
+
+
+def registry_figures(user) -> Figures | None:
+    """Return the registry figures of the user's scope, broken down one region level below it."""
+    prefix = user.scope_prefix
+    if prefix is None:
+        return None
+    households = Household.objects.visible_to(user)
+    active = households.active()
+    level = next((lvl for lvl, n in LEVEL_LENGTHS.items() if n > len(prefix)), None)
+    by_region = []
+    if level:
+        counts = (active.annotate(child=Substr("region_id", 1, LEVEL_LENGTHS[level])).values("child")
+                  .annotate(n=Count("pk")).order_by("child"))
+        counts = {row["child"]: row["n"] for row in counts}
+        names = Region.objects.in_bulk(list(counts))
+        by_region = [(names.get(code, code), n) for code, n in counts.items()]
+    totals = households.aggregate(active=Count("pk", filter=Q(ended_at__isnull=True)),
+                                  ended=Count("pk", filter=Q(ended_at__isnull=False)))
+    return Figures(households=totals["active"], members=Member.objects.visible_to(user).active().count(),
+                   ended=totals["ended"], by_region=by_region, breakdown_label=BREAKDOWN_LABELS.get(level, ""))

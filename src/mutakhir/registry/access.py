@@ -1,0 +1,24 @@
+"""Fetch-and-authorise for the registry: the same 404 for "missing" and "not yours"."""
+
+from django.shortcuts import get_object_or_404
+
+from mutakhir.accounts.backends import REVEAL_IDENTITY, VIEW_HOUSEHOLD
+
+from .models import Household, Member
+
+
+def households_for(user):
+    """Return the households the user may open: in scope, for roles that read households."""
+    if not user.has_perm(VIEW_HOUSEHOLD):
+        return Household.objects.none()
+    return Household.objects.visible_to(user)
+
+
+def get_household_for_user(user, pk):
+    return get_object_or_404(households_for(user).select_related("region"), pk=pk)
+
+
+def get_member_to_reveal(user, pk):
+    """Return a member whose full NIK/KK the user may reveal, or raise Http404."""
+    members = Member.objects.visible_to(user) if user.has_perm(REVEAL_IDENTITY) else Member.objects.none()
+    return get_object_or_404(members, pk=pk)

@@ -1,0 +1,66 @@
+"""A household's change history (its own record and its members'): who, when, what changed, why."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from .display import display_value
+from .models import Household, Member
+
+NOT_SHOWN = {"version", "created_at"}
+KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    at: datetime
+    who: str
+    subject: str
+    kind: str
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def household_history(household, limit: int = 50) -> list[Entry]:
+    """Return the newest `limit` history entries of the household and its members."""
+    records = Household.history.filter(id=household.pk)
+    entries = _entries(records, lambda r: str(_("Household")))
+    entries += _entries(Member.history.filter(household_id=household.pk), lambda r: r.name)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def _entries(records, subject) -> list[Entry]:
+    entries, previous = [], {}
+    for record in records.select_related("history_user").order_by("history_date", "history_id"):
+        before = previous.get(record.id)
+        previous[record.id] = record
+        entries.append(Entry(at=record.history_date, who=_who(record.history_user), subject=subject(record),
+                             kind=str(KINDS.get(record.history_type, record.history_type)),
+                             reason=record.history_change_reason or "",
+                             changes=_changes(record, before) if before else []))
+    return entries
+
+
+def _changes(record, before) -> list[Change]:
+    model_fields = record.instance_type._meta
+    delta = record.diff_against(before, excluded_fields=NOT_SHOWN)
+    changes = []
+    for change in delta.changes:
+        f = model_fields.get_field(change.field)
+        changes.append(Change(str(f.verbose_name), display_value(f, change.old), display_value(f, change.new)))
+    return sorted(changes, key=lambda c: c.label)
+
+
+def _who(user) -> str:
+    if user is None:
+        return str(_("system"))
+    return user.get_full_name() or user.get_username()

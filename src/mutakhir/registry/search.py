@@ -1,0 +1,121 @@
+"""Household search: by NIK/KK (exact), by name (prefix of the search key), by region; keyset pages.
+
+Pages are cut by `household_id` (the default ordering, unique): each page asks for one row more than
+it shows to know whether a next page exists, so no COUNT(*) runs over a million households.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from mutakhir.regions.codes import RegionCodeError, level_of, normalize_code
+from mutakhir.regions.models import Region
+
+from .access import households_for
+from .models import Member, name_key
+
+PAGE_SIZE = 20
+ID_NUMBER = re.compile(r"^\d{16}$")
+
+
+def region_choices(user) -> list[tuple[str, str]]:
+    """Return the user's region and the two levels below it, as (code, indented label)."""
+    prefix = user.scope_prefix
+    if prefix is None:
+        return []
+    top = level_of(prefix) if prefix else 0
+    regions = Region.objects.filter(code__startswith=prefix, level__lte=top + 2).order_by("code")
+    choices = [("", _("All of my area"))]
+    choices += [(r.code, f"{'— ' * (r.level - max(top, 1))}{r.dotted_code} {r.name}") for r in regions]
+    return choices
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, NIK or KK number"), required=False, max_length=120)
+    region = forms.CharField(label=_("Region"), required=False, max_length=20)
+    after = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["region"].widget = forms.Select(choices=region_choices(user))
+
+    def clean_q(self):
+        q = " ".join(self.cleaned_data["q"].split())
+        digits = q.replace(" ", "")
+        if digits.isdigit() and not ID_NUMBER.match(digits):
+            raise forms.ValidationError(_("A NIK or KK number has 16 digits."))
+        return digits if digits.isdigit() else q
+
+    def clean_region(self):
+        raw = self.cleaned_data["region"].strip()
+        if not raw:
+            return ""
+        try:
+            code = normalize_code(raw)
+        except RegionCodeError:
+            raise forms.ValidationError(_("Not a region code.")) from None
+        prefix = self.user.scope_prefix
+        if prefix is None or not code.startswith(prefix) or not Region.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("This region is not in your area."))
+        return code
+
+
+@dataclass
+class Row:
+    household: object
+    head: object
+    active_members: int
+    matches: list
+
+
+@dataclass
+class ResultPage:
+    rows: list[Row]
+    next_after: str | None
+    prev_before: str | None
+
+
+def find_households(user, *, q="", region="", after="", before="", size=PAGE_SIZE) -> ResultPage:
+    """Return one page of the households in the user's scope matching the criteria."""
+    households = households_for(user)
+    if region:
+        households = households.filter(region__pk__startswith=region)
+    key = ""
+    if ID_NUMBER.match(q):
+        households = households.filter(pk__in=_member_households(Q(nik=q) | Q(kk=q)))
+    elif q:
+        key = name_key(q)
+        households = households.filter(pk__in=_member_households(Q(name_key__startswith=key)))
+    if before:
+        households = households.filter(household_id__lt=before).order_by("-household_id")
+    else:
+        households = households.filter(household_id__gt=after) if after else households
+        households = households.order_by("household_id")
+    rows = list(households.select_related("region").prefetch_related(
+        Prefetch("members", queryset=Member.objects.order_by("relation", "record_id")))[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if before:
+        rows.reverse()
+    has_next = bool(before) or more
+    has_prev = bool(after) or (bool(before) and more)
+    return ResultPage(rows=[_row(h, key) for h in rows],
+                      next_after=rows[-1].household_id if rows and has_next else None,
+                      prev_before=rows[0].household_id if rows and has_prev else None)
+
+
+def _member_households(condition):
+    # Only household ids: the outer queryset already limits them to the user's scope.
+    return Member.objects.filter(condition).values("household_id")
+
+
+def _row(household, key) -> Row:
+    members = [m for m in household.members.all() if m.ended_at is None]
+    head = next((m for m in members if m.relation == 1), members[0] if members else None)
+    matches = [m for m in members if key and m.name_key.startswith(key) and m is not head]
+    return Row(household, head, len(members), matches)
