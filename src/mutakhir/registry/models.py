@@ -167,3 +167,56 @@ def name_key(name: str) -> str:
     """Return the upper-case, single-spaced, punctuation-free form used for name search."""
     cleaned = "".join(ch if ch.isalnum() else " " for ch in (name or "").upper())
     return " ".join(cleaned.split())[:120]
+
+
+class ImportBatch(models.Model):
+    """One run of `registry import`: which dataset, how it went, what it changed.
+
+    The batch row is committed before any data, and its counters are updated in the same transaction
+    as each batch of rows, so after a crash it tells how far the import got (`running` forever).
+    """
+
+    class Mode(models.TextChoices):
+        VALID_ROWS = "valid-rows", _("Valid rows")
+        ALL_OR_NOTHING = "all-or-nothing", _("All or nothing")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        PARTIAL = "partial", _("Done, some rows rejected")
+        FAILED = "failed", _("Failed, nothing imported")
+        INTERRUPTED = "interrupted", _("Interrupted")
+
+    dataset_sha256 = models.CharField(_("dataset SHA-256"), max_length=64, db_index=True)
+    source = models.CharField(_("source"), max_length=255)
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RUNNING)
+    update_period = models.ForeignKey(UpdatePeriod, models.PROTECT, null=True, blank=True,
+                                      verbose_name=_("update period"))
+    user = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, verbose_name=_("user"))
+    households_created = models.PositiveIntegerField(_("households created"), default=0)
+    households_updated = models.PositiveIntegerField(_("households updated"), default=0)
+    households_unchanged = models.PositiveIntegerField(_("households unchanged"), default=0)
+    households_rejected = models.PositiveIntegerField(_("households rejected"), default=0)
+    members_created = models.PositiveIntegerField(_("members created"), default=0)
+    members_updated = models.PositiveIntegerField(_("members updated"), default=0)
+    members_unchanged = models.PositiveIntegerField(_("members unchanged"), default=0)
+    members_rejected = models.PositiveIntegerField(_("members rejected"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    errors_summary = models.TextField(_("first errors"), blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+
+    def __str__(self):
+        return f"{self.source} ({self.dataset_sha256[:12]})"
+
+    @property
+    def change_reason(self) -> str:
+        """Return the reason written on every history row this import creates."""
+        return f"import {self.dataset_sha256[:12]}"
