@@ -104,6 +104,8 @@ class Household(models.Model):
 
     class Meta:
         ordering = ["household_id"]
+        # Paging one region's households in household_id order (search) without scanning the rest.
+        indexes = [models.Index(fields=["region", "household_id"], name="household_region_id_idx")]
         verbose_name = _("household")
         verbose_name_plural = _("households")
 
