@@ -4,6 +4,8 @@ DATABASE_URL  database (default: embedded SQLite in ./var/mutakhir.sqlite3)
 SECRET_KEY    required unless DEBUG is on
 DEBUG         off unless set to 1/true (`make demo` turns it on)
 ALLOWED_HOSTS comma-separated (default: localhost names)
+MUTAKHIR_HTTPS, MUTAKHIR_PROXY_HTTPS, MUTAKHIR_REQUIRE_2FA, MUTAKHIR_SESSION_IDLE_MINUTES: see "Security" below
+and docs/security.md
 """
 
 import os
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mutakhir.core",
     "mutakhir.regions",
     "mutakhir.accounts",
@@ -58,12 +63,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mutakhir.accounts.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "mutakhir.accounts.middleware.SecondFactorMiddleware",
+    "mutakhir.core.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -97,6 +107,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server read while a background import writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -129,13 +140,47 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
+# --- Security (docs/security.md) ---
+# A session ends 8 hours after login, after MUTAKHIR_SESSION_IDLE_MINUTES without a request, or when the
+# browser closes (accounts/middleware.py).
 SESSION_COOKIE_AGE = 8 * 3600
+SESSION_IDLE_SECONDS = 60 * int(os.environ.get("MUTAKHIR_SESSION_IDLE_MINUTES", "30"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS is on whenever DEBUG is off, so a production install cannot forget it. MUTAKHIR_HTTPS=0 turns it
+# off for a LAN-only install on plain http (and `make demo` runs with DEBUG=1 on http://127.0.0.1).
+HTTPS = env_flag("MUTAKHIR_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+# Behind a TLS-terminating proxy that always sets X-Forwarded-Proto (and strips the client's own).
+if env_flag("MUTAKHIR_PROXY_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
+# htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Two-factor login (TOTP, django-otp) for the roles in accounts/twofactor.py; MUTAKHIR_REQUIRE_2FA=0 turns
+# the requirement off (accounts that enrolled a device still verify).
+REQUIRE_2FA = env_flag("MUTAKHIR_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Mutakhir"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
@@ -156,9 +201,13 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Every handler masks 16-digit identity numbers (NIK/KK) in messages and tracebacks (core/logging.py);
+# django.server (runserver's request log, with query strings) goes through the same handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_ids": {"()": "mutakhir.core.logging.MaskIdentityNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
