@@ -1,0 +1,117 @@
+"""Train the Fellegi-Sunter model on the data itself (no labels) and score candidate person pairs.
+
+DuckDB runs in-process (default); Spark (`engine="spark"`, local mode unless a session is given)
+is for national runs. Training is capped so that common names cannot blow up memory.
+"""
+
+# ruff: noqa: S608 -- SQL is built from our own table names and constants, never from input values.
+
+import logging
+from contextlib import contextmanager
+
+import duckdb
+import pyarrow as pa
+from splink import Linker
+from splink.internals.exceptions import EMTrainingException
+
+from .settings import DETERMINISTIC_RULES, TRAINING_RULES, settings
+
+ENGINES = ("duckdb", "spark")
+U_MAX_PAIRS = 1e6  # random pairs for the u probabilities
+EM_MAX_PAIRS = 5e5  # blocked pairs per EM session
+PRIOR_RECALL = 0.7  # share of true pairs the deterministic rules find
+P_MIN = 0.001  # pairs scored below this are not returned
+SEED = 20250401
+LEFT, RIGHT = "registrations", "registry"
+
+
+@contextmanager
+def _quiet_splink():
+    log = logging.getLogger("splink")
+    old = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(old)
+
+
+def make_db_api(engine: str, con: duckdb.DuckDBPyConnection | None = None, spark=None):
+    """Return the Splink database API of an engine."""
+    if engine == "duckdb":
+        from splink.backends.duckdb import DuckDBAPI
+
+        return DuckDBAPI(connection=con or duckdb.connect())
+    if engine == "spark":
+        from splink.backends.spark import SparkAPI
+
+        return SparkAPI(spark_session=spark or local_spark(), num_partitions_on_repartition=4)
+    raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+
+
+def result_schema() -> pa.Schema:
+    """Return the schema of the scored pairs."""
+    return pa.schema([("record_id_l", pa.string()), ("record_id_r", pa.string()), ("household_id_l", pa.string()),
+                      ("household_id_r", pa.string()), ("match_probability", pa.float64()),
+                      ("match_weight", pa.float64())])
+
+
+def local_spark():
+    """Return a local-mode Spark session with Splink's similarity functions (jar) loaded."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    return (SparkSession.builder.master("local[2]").appName("mutakhir-match")
+            .config("spark.jars", similarity_jar_location())
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate())
+
+
+def link(left: pa.Table, right: pa.Table, *, engine: str = "duckdb", variant: str = "indonesian",
+         con: duckdb.DuckDBPyConnection | None = None, spark=None,
+         progress=None) -> tuple[pa.Table, float, list[str]]:
+    """Return (scored pairs, the trained prior that two random people match, training notes).
+
+    Pairs: record_id_l (registration), record_id_r (registry), household ids, match probability and weight.
+    """
+    notes = []
+    progress = progress or (lambda note: None)
+    db_api = make_db_api(engine, con, spark)
+    with _quiet_splink():
+        tables = [db_api.register(left, dataset_display_name=LEFT), db_api.register(right, dataset_display_name=RIGHT)]
+        linker = Linker(tables, settings(variant), log_level=None)
+        progress("training: prior")
+        linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=PRIOR_RECALL)
+        model = linker._settings_obj  # Splink keeps the trained prior here only
+        if model._probability_two_random_records_match == 0:  # no sure pair: expect at least one
+            model._probability_two_random_records_match = 1 / max(1, left.num_rows * right.num_rows)
+            notes.append("no sure pair of people (equal NIK and birth date, or name, birth date and KK)")
+        progress("training: u probabilities")
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
+        trained = 0
+        for rule in TRAINING_RULES:
+            progress("training: EM")
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
+                trained += 1
+            except EMTrainingException:
+                notes.append(f"training skipped: no pairs with {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
+        if not trained:  # nothing to learn from: the two sides share nobody
+            return result_schema().empty_table(), model._probability_two_random_records_match, notes
+        progress("scoring pairs")
+        scored = linker.inference.predict(threshold_match_probability=P_MIN, warning_mode="never")
+        # Splink orders the two inputs itself: put the registration on the left.
+        sql = f"""
+            SELECT CASE WHEN source_dataset_l = '{LEFT}' THEN record_id_l ELSE record_id_r END AS record_id_l,
+                   CASE WHEN source_dataset_l = '{LEFT}' THEN record_id_r ELSE record_id_l END AS record_id_r,
+                   CASE WHEN source_dataset_l = '{LEFT}' THEN household_id_l ELSE household_id_r END AS household_id_l,
+                   CASE WHEN source_dataset_l = '{LEFT}' THEN household_id_r ELSE household_id_l END AS household_id_r,
+                   match_probability, match_weight
+            FROM {scored.physical_name}"""
+        if engine == "duckdb":
+            result = db_api.duckdb_con.sql(sql).arrow().read_all()
+        else:
+            result = db_api.spark.sql(sql).toArrow()
+        scored.drop_table_from_database_and_remove_from_cache()
+    return result, model._probability_two_random_records_match, notes
