@@ -1,0 +1,113 @@
+"""Benchmark bulk registration import against a per-registration service baseline.
+
+    .venv/bin/python bench/registration_import.py [--members 100000] [--backends sqlite,postgresql]
+
+Reuses bench/registry_import.py's generator (about 4 members per household, province 19) and scratch
+databases. Prints: backend, method, households, members, seconds, rows/s (households + members). The
+baseline enters the first ~1,000 households one by one through check_registration/do_create_registration,
+as the form and the API do (validation, duplicate guard, history signals).
+"""
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from registry_import import ROOT, generate, sample, scratch  # noqa: E402
+
+
+def run_child(env: dict, *args) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _setup():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mutakhir.config.settings")
+    django.setup()
+    import datetime as dt
+
+    from mutakhir.accounts.models import Role, User
+    from mutakhir.registry.models import UpdatePeriod
+
+    period = UpdatePeriod.objects.create(region_id="19", name="bench", starts_on=dt.date(2025, 1, 1))
+    user = User.objects.create(username="bench", role=Role.DISTRICT_OPERATOR, region_id=None, is_superuser=True)
+    return period, user
+
+
+def child_import(dataset: str) -> None:
+    period, user = _setup()
+    from mutakhir.registration.imports import import_registrations
+    from mutakhir.registration.models import RegistrationMember
+
+    started = time.perf_counter()
+    run = import_registrations(dataset, period=period, user=user)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"households": run.created, "members": RegistrationMember.objects.count(), "seconds": seconds,
+                      "errors": run.errors}))
+
+
+def child_baseline(dataset: str) -> None:
+    period, user = _setup()
+    from mutakhir.registration.models import Channel
+    from mutakhir.registration.services import check_registration, do_create_registration
+
+    with (Path(dataset) / "households.csv").open(encoding="utf-8") as f:
+        households = {row["household_id"]: dict(row, members=[]) for row in csv.DictReader(f)}
+    with (Path(dataset) / "members.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            households[row["household_id"]]["members"].append(row)
+    started, nh, nm = time.perf_counter(), 0, 0
+    for data in households.values():
+        data = {k: v for k, v in data.items() if v != ""} | {"consent": True, "visit_date": "2025-01-02",
+                                                            "members": data["members"]}
+        try:
+            clean = check_registration(user, data, channel=Channel.PASSIVE, period=period)
+        except Exception:  # noqa: BLE001 - a row the services refuse still costs its time
+            continue
+        do_create_registration(user, clean, confirm_duplicates=True)
+        nh, nm = nh + 1, nm + len(clean.members)
+    print(json.dumps({"households": nh, "members": nm, "seconds": time.perf_counter() - started}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--baseline-members", type=int, default=4_000)
+    parser.add_argument("--child-import")
+    parser.add_argument("--child-baseline")
+    args = parser.parse_args()
+    if args.child_import:
+        return child_import(args.child_import)
+    if args.child_baseline:
+        return child_baseline(args.child_baseline)
+    data = ROOT / "var" / "bench" / f"registration-{args.members}"
+    if not (data / "members.csv").exists():
+        generate(data, args.members)
+    small = data.with_name(data.name + f"-sample{args.baseline_members}")
+    if not (small / "members.csv").exists():
+        sample(data, small, args.baseline_members)
+    rows = []
+    for backend in args.backends.split(","):
+        for label, flag, dataset in (("bulk import", "--child-import", data), ("services (base)", "--child-baseline",
+                                                                              small)):
+            print(f"{backend}: {label} ...", file=sys.stderr)
+            result = run_child(scratch(backend), flag, str(dataset))
+            total = result["households"] + result["members"]
+            rows.append((backend, label, result["households"], result["members"], result["seconds"],
+                         max(total, 1) / result["seconds"]))
+    print(f"{'backend':<11} {'method':<16} {'households':>10} {'members':>9} {'seconds':>8} {'rows/s':>8} "
+          f"{'100k rows':>9}")
+    for backend, label, h, m, s, rps in rows:
+        print(f"{backend:<11} {label:<16} {h:>10,} {m:>9,} {s:>8.1f} {rps:>8,.0f} {100_000 / rps:>8.1f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""`mutakhir registration import FILE --period ID --user USERNAME` and `mutakhir registration template OUT`."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from mutakhir.registration.access import can_import
+from mutakhir.registration.imports import import_registrations
+from mutakhir.registration.xlsx_template import build_template
+from mutakhir.registry.models import UpdatePeriod
+
+
+class Command(BaseCommand):
+    help = "Bulk-import registrations (.zip of households.csv + members.csv, or .xlsx), or write the template."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("import", help="import a dataset file")
+        run.add_argument("file")
+        run.add_argument("--period", type=int, required=True, help="update period id")
+        run.add_argument("--user", required=True, help="the district operator the registrations are entered as")
+        run.add_argument("--errors", help="also write the error report (.xlsx) here")
+        template = sub.add_parser("template", help="write the .xlsx template")
+        template.add_argument("out")
+
+    def handle(self, *args, action, **options):
+        if action == "template":
+            Path(options["out"]).write_bytes(build_template())
+            return
+        user = get_user_model().objects.filter(username=options["user"]).first()
+        period = UpdatePeriod.objects.filter(pk=options["period"]).first()
+        if user is None or not can_import(user):
+            raise CommandError(f"{options['user']!r} is not an active district operator.")
+        if period is None or not period.region_id.startswith(user.scope_prefix or ""):
+            raise CommandError(f"No update period {options['period']} in {user.username}'s area.")
+        run = import_registrations(options["file"], period=period, user=user)
+        self.stdout.write(f"{run.get_state_display()}: {run.created} created, {run.already} already imported, "
+                          f"{run.rejected} households rejected, {run.errors} errors, {run.warnings} warnings.")
+        if run.message:
+            self.stdout.write(str(run.message))
+        if run.report and options["errors"]:
+            Path(options["errors"]).write_bytes(run.report.read())
+            self.stdout.write(f"Error report: {options['errors']}")
+        if run.state == run.State.FAILED:
+            raise CommandError("Nothing imported.")

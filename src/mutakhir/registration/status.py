@@ -1,0 +1,85 @@
+"""The citizen's own status check: full NIK + name, about that person only, rate-limited, padded in time.
+
+Answers never reveal whether a NIK exists unless the name matches too; names are masked; nothing is
+said about other people. Every answer takes at least MIN_SECONDS, so timing does not tell either.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from mutakhir.core.nik import parse_nik
+from mutakhir.registry.models import Member, name_key
+
+from .flows import IN_PROCESS
+from .models import RegistrationMember, Status
+
+MIN_SECONDS = 0.4
+PER_CLIENT = (20, 3600)  # at most 20 checks per client address per hour
+PER_NIK = (5, 3600)  # at most 5 checks of one NIK per hour, from anywhere
+
+
+@dataclass
+class Answer:
+    found: bool
+    masked_name: str = ""
+    registration: str = ""  # status label of the latest registration, "" if none
+    registration_number: str = ""
+    in_verification: bool = False
+    in_registry: bool = False
+    desil: str = ""
+    programs: str = ""
+
+
+def mask_name(name: str) -> str:
+    """Return each word's first letter and stars: BUDI SANTOSO -> B*** S******."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in name_key(name).split())
+
+
+def _hit(key: str, limit: tuple[int, int]) -> bool:
+    """Count one use of `key`; return True when it is over its limit."""
+    count, window = limit
+    cache.add(key, 0, window)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, window)
+        used = 1
+    return used > count
+
+
+def rate_limited(client: str, nik: str) -> bool:
+    digest = hashlib.sha256(nik.encode()).hexdigest()[:32]
+    over_client = _hit(f"citizen-status:ip:{client}", PER_CLIENT)
+    over_nik = _hit(f"citizen-status:nik:{digest}", PER_NIK)
+    return over_client or over_nik
+
+
+def lookup(nik: str, name: str) -> Answer:
+    """Return what the system holds about the person with this NIK and name (both must match)."""
+    key = name_key(name)
+    if not parse_nik(nik).valid or not key:
+        return Answer(found=False)
+    registered = (RegistrationMember.objects.filter(nik=nik, name_key=key).exclude(
+        registration__status=Status.WITHDRAWN).select_related("registration").order_by("-registration__entered_at")
+        .first())
+    in_registry = Member.objects.active().filter(nik=nik, name_key=key).exists()
+    if registered is None and not in_registry:
+        return Answer(found=False)
+    answer = Answer(found=True, masked_name=mask_name(name), in_registry=in_registry,
+                    desil=str(_("not ranked yet")) if in_registry else "", programs=str(_("none recorded yet")))
+    if registered is not None:
+        reg = registered.registration
+        answer.registration, answer.registration_number = str(reg.get_status_display()), reg.number
+        answer.in_verification = reg.status in IN_PROCESS
+    return answer
+
+
+def padded(started: float) -> None:
+    """Sleep until MIN_SECONDS have passed since `started` (time.monotonic())."""
+    left = MIN_SECONDS - (time.monotonic() - started)
+    if left > 0:
+        time.sleep(left)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registration"
+urlpatterns = [
+    path("", views.registration_list, name="list"),
+    path("new/", views.registration_new, name="new"),
+    path("check-identity/", views.check_identity, name="check_identity"),
+    path("status/", views.citizen_status, name="citizen_status"),
+    path("musdes/", views.musdes_new, name="musdes_new"),
+    path("musdes/<int:pk>/", views.musdes_detail, name="musdes"),
+    path("import/", views.import_new, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/errors.xlsx", views.import_report, name="import_report"),
+    path("<str:number>/", views.registration_detail, name="detail"),
+    path("<str:number>/receipt/", views.receipt, name="receipt"),
+]

@@ -1,0 +1,216 @@
+"""Registration pages: thin views over access.py, services.py and imports.py (htmx partials where live)."""
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from mutakhir.registry.models import Member
+
+from . import status as status_checks
+from .access import (
+    can_enter,
+    can_import,
+    channels_for,
+    get_import_for_user,
+    get_musdes_for_user,
+    get_registration_for_user,
+    registrations_for,
+)
+from .forms import (
+    IMPORT_MAX_BYTES,
+    CitizenStatusForm,
+    ImportForm,
+    MusdesForm,
+    RegistrationForm,
+    member_formset,
+    too_large_message,
+)
+from .imports import import_registrations
+from .models import Channel, Musdes
+from .services import DuplicateSuspected, check_registration, do_create_registration
+from .validation import Problems, ValidationFailed, kk_problems, nik_problems, open_period_for
+from .xlsx_template import build_template
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def registration_list(request):
+    if not can_enter(request.user) and not registrations_for(request.user).exists():
+        raise PermissionDenied
+    rows = registrations_for(request.user).select_related("region")[:100]
+    return render(request, "registration/list.html", {"rows": rows, "channels": sorted(channels_for(request.user)),
+                                                      "can_import": can_import(request.user)})
+
+
+def _show_problems(form, formset, problems: Problems) -> None:
+    """Put service problems on the form fields they belong to."""
+    for path, messages in problems.errors.items():
+        parts = path.split(".")
+        target, field = (formset.forms[int(parts[1])], parts[2]) if len(parts) == 3 else (form, parts[0])
+        for message in messages:
+            target.add_error(field if field in target.fields else None, message)
+
+
+@login_required
+def registration_new(request):
+    channel = request.GET.get("channel") or Channel.ACTIVE
+    if channel not in channels_for(request.user):
+        raise PermissionDenied
+    musdes = get_musdes_for_user(request.user, request.GET["musdes"]) if channel == Channel.MUSDES else None
+    initial = {"region_code": musdes.region_id if musdes else request.user.region_id or ""}
+    form = RegistrationForm(request.POST or None, initial=initial, channel=channel)
+    formset = member_formset(request.POST or None)
+    duplicates, warnings = [], {}
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = {**form.cleaned_data, "members": [f.cleaned_data for f in formset.forms if f.cleaned_data]}
+        try:
+            clean = check_registration(request.user, data, channel=channel, musdes=musdes)
+            registration = do_create_registration(request.user, clean,
+                                                  confirm_duplicates=form.cleaned_data["confirm_duplicates"])
+            return redirect("registration:receipt", number=registration.number)
+        except DuplicateSuspected as exc:
+            duplicates, warnings = exc.duplicates, clean.warnings
+        except ValidationFailed as exc:
+            _show_problems(form, formset, exc.problems)
+            warnings = exc.problems.warnings
+    return render(request, "registration/form.html", {"form": form, "formset": formset, "channel": channel,
+                                                      "channel_label": Channel(channel).label, "musdes": musdes,
+                                                      "duplicates": duplicates, "warnings": warnings})
+
+
+@login_required
+@require_GET
+def check_identity(request):
+    """htmx: validate a NIK or KK as typed; offer the registry's record of that NIK when in scope."""
+    if not can_enter(request.user):
+        raise PermissionDenied
+    kind = "kk" if request.GET.get("kind") == "kk" else "nik"
+    prefix = request.GET.get("prefix", "")
+    value = (request.GET.get("value") or request.GET.get(f"{prefix}-{kind}", "")).strip()
+    problems = Problems()
+    if value:
+        (kk_problems if kind == "kk" else nik_problems)(value, problems, kind)
+    known = None
+    if kind == "nik" and value and not problems.errors:
+        known = Member.objects.visible_to(request.user).active().filter(nik=value).select_related("household").first()
+    prefill = {"name": known.name, "sex": known.sex or "", "kk": known.kk, "birth_place": known.birth_place,
+               "birth_date": known.birth_date.isoformat() if known.birth_date else ""} if known else {}
+    return render(request, "registration/_identity_check.html", {"prefill_json": json.dumps(prefill),
+        "errors": problems.errors.get(kind, []), "warnings": problems.warnings.get(kind, []), "known": known,
+        "value": value, "kind": kind, "prefix": prefix})
+
+
+@login_required
+def registration_detail(request, number):
+    registration = get_registration_for_user(request.user, number)
+    return render(request, "registration/detail.html", {"r": registration,
+                                                        "members": registration.members.all()})
+
+
+@login_required
+def receipt(request, number):
+    registration = get_registration_for_user(request.user, number)
+    return render(request, "registration/receipt.html", {"r": registration, "head": registration.head})
+
+
+@login_required
+def musdes_new(request):
+    if Channel.MUSDES not in channels_for(request.user):
+        raise PermissionDenied
+    form = MusdesForm(request.POST or None, request.FILES or None,
+                      initial={"region_code": request.user.region_id or ""})
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["region_code"].replace(".", "")
+        period = open_period_for(code) if len(code) == 10 else None
+        if period is None or not code.startswith(request.user.scope_prefix or ""):
+            form.add_error("region_code", _("Unknown village code, outside your area, or no open update period."))
+        else:
+            musdes = form.save(commit=False)
+            musdes.region_id, musdes.update_period, musdes.entered_by = code, period, request.user
+            musdes._history_user = request.user
+            musdes.save()
+            return redirect("registration:musdes", pk=musdes.pk)
+    return render(request, "registration/musdes_form.html", {"form": form,
+                                                             "records": Musdes.objects.visible_to(request.user)[:20]})
+
+
+@login_required
+def musdes_detail(request, pk):
+    musdes = get_musdes_for_user(request.user, pk)
+    return render(request, "registration/musdes.html", {"m": musdes,
+                                                        "rows": musdes.registrations.prefetch_related("members")})
+
+
+@login_required
+def import_new(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    if int(request.META.get("CONTENT_LENGTH") or 0) > IMPORT_MAX_BYTES + 1024 * 1024:
+        # Refuse before Django reads the body into a temporary file.
+        return render(request, "registration/import.html", {"form": ImportForm(), "too_large": too_large_message(
+            int(request.META["CONTENT_LENGTH"]))}, status=413)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    period = open_period_for(request.user.region_id + "000000") if request.user.region_id else None
+    if request.method == "POST" and form.is_valid():
+        if period is None:
+            form.add_error(None, _("There is no open update period for your district."))
+        else:
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(upload.name).name
+                with path.open("wb") as fh:
+                    for chunk in upload.chunks():
+                        fh.write(chunk)
+                run = import_registrations(path, period=period, user=request.user, source_name=upload.name)
+            return redirect("registration:import_detail", pk=run.pk)
+    return render(request, "registration/import.html", {"form": form, "period": period})
+
+
+@login_required
+def import_detail(request, pk):
+    return render(request, "registration/import_detail.html", {"run": get_import_for_user(request.user, pk)})
+
+
+@login_required
+def import_report(request, pk):
+    run = get_import_for_user(request.user, pk)
+    if not run.report:
+        return HttpResponse(status=404)
+    return FileResponse(run.report.open("rb"), as_attachment=True, filename=f"import-{run.pk}-errors.xlsx",
+                        content_type=XLSX)
+
+
+@login_required
+def import_template(request):
+    if not can_import(request.user):
+        raise PermissionDenied
+    response = HttpResponse(build_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mutakhir-registrations-template.xlsx"'
+    return response
+
+
+def citizen_status(request):
+    """Public page: a citizen checks their own registration with full NIK and name (no login)."""
+    form = CitizenStatusForm(request.POST or None)
+    answer, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        started = time.monotonic()
+        nik, name = form.cleaned_data["nik"], form.cleaned_data["name"]
+        if status_checks.rate_limited(request.META.get("REMOTE_ADDR", ""), nik):
+            status = 429
+        else:
+            answer = status_checks.lookup(nik, name)
+        status_checks.padded(started)
+    response = render(request, "registration/citizen_status.html", {"form": form, "answer": answer,
+                                                                    "limited": status == 429}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
