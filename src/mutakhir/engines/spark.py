@@ -1,0 +1,64 @@
+"""The Spark engine (pyspark): local mode by default, or the session it is given."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from mutakhir.engines.base import SPARK, EngineError, is_parquet, type_kind
+
+
+def local_session(master: str = "local[2]", partitions: int = 4):
+    """Return the process's SparkSession, creating a small local one if there is none."""
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master(master).appName("mutakhir")
+             .config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", str(partitions))
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.session.timeZone", "UTC")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+class SparkEngine:
+    dialect = SPARK
+
+    def __init__(self, spark=None, master: str = "local[2]"):
+        self.owns_session = spark is None
+        self.spark = spark or local_session(master)
+
+    def _sql(self, sql: str):
+        try:
+            return self.spark.sql(sql)
+        except Exception as exc:  # pyspark raises many exception types
+            raise EngineError(f"{exc}\n-- SQL:\n{sql}") from exc
+
+    def load(self, name: str, path: str) -> dict[str, str]:
+        reader = self.spark.read
+        frame = reader.parquet(str(path)) if is_parquet(path) else reader.option("header", True).csv(str(path))
+        frame.createOrReplaceTempView(name)
+        return {field.name: type_kind(field.dataType.simpleString()) for field in frame.schema.fields}
+
+    def execute(self, sql: str) -> None:
+        self._sql(sql)
+
+    def fetch(self, sql: str) -> list[tuple]:
+        return [tuple(row) for row in self._sql(sql).collect()]
+
+    def export(self, sql: str, path: str) -> None:
+        frame = self._sql(sql).coalesce(1)
+        with tempfile.TemporaryDirectory(dir=Path(path).parent) as tmp:
+            out = Path(tmp) / "out"
+            if is_parquet(path):
+                frame.write.parquet(str(out))
+            else:
+                frame.write.option("header", True).csv(str(out))
+            parts = sorted(out.glob("part-*"))
+            if len(parts) != 1:
+                raise EngineError(f"expected one output part, found {len(parts)}")
+            shutil.move(str(parts[0]), str(path))
+
+    def close(self) -> None:
+        if self.owns_session:
+            self.spark.stop()

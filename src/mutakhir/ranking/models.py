@@ -1,0 +1,95 @@
+"""Ranking runs and their results, stored immutably: a published ranking is never edited, only superseded."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mutakhir.accounts.scope import filter_visible
+
+
+class ImmutableError(Exception):
+    """An attempt to change or delete a stored ranking."""
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError(_("Rankings are immutable: start a new run instead."))
+
+    def delete(self):
+        raise ImmutableError(_("Rankings are immutable: start a new run instead."))
+
+
+class Immutable(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError(_("Rankings are immutable: start a new run instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Rankings are immutable: start a new run instead."))
+
+
+class RankingRunQuerySet(ImmutableQuerySet):
+    def visible_to(self, user):
+        """Limit to runs for a region inside the user's scope ("" = national, seen by national staff)."""
+        return filter_visible(self, user, "region_code")
+
+
+class RankingRun(Immutable):
+    """One PMT re-ranking: the model file as used, where it ran and what it gave."""
+
+    region_code = models.CharField(_("region"), max_length=10, blank=True, db_index=True)
+    model = models.JSONField(_("PMT model"))
+    model_sha256 = models.CharField(_("model SHA-256"), max_length=64)
+    engine = models.CharField(_("engine"), max_length=10)
+    source = models.CharField(_("household data"), max_length=255)
+    persons_weighted = models.BooleanField(_("desil by people"), default=False)
+    households = models.PositiveBigIntegerField(_("households"))
+    summary = models.JSONField(_("summary"), default=dict)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RankingRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("ranking run")
+        verbose_name_plural = _("ranking runs")
+
+    def __str__(self):
+        return f"{self.pk} {self.region_code or '*'} {self.created_at:%Y-%m-%d}"
+
+
+class RankingResultQuerySet(ImmutableQuerySet):
+    def visible_to(self, user):
+        return filter_visible(self, user, "region")
+
+
+class RankingResult(Immutable):
+    """One household's score and rank in a run."""
+
+    run = models.ForeignKey(RankingRun, models.PROTECT, related_name="results", verbose_name=_("run"))
+    household_id = models.CharField(_("household ID"), max_length=64)
+    score = models.FloatField(_("score"))
+    percentile = models.FloatField(_("percentile"))
+    desil = models.PositiveSmallIntegerField(_("desil"))
+    region_percentile = models.FloatField(_("percentile in region"))
+    region = models.CharField(_("region"), max_length=10, blank=True)
+    model_region = models.CharField(_("model region"), max_length=10)
+    flags = models.CharField(_("flags"), max_length=500, blank=True)
+
+    objects = RankingResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run", "percentile"]
+        constraints = [models.UniqueConstraint(fields=["run", "household_id"], name="ranking_result_unique")]
+        indexes = [models.Index(fields=["run", "desil"])]
+        verbose_name = _("ranking result")
+        verbose_name_plural = _("ranking results")
+
+    def __str__(self):
+        return f"{self.household_id} desil {self.desil}"
