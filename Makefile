@@ -5,7 +5,7 @@ PORT ?= 8000
 DEMO_HOUSEHOLDS ?= 50000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test test-deps lint bench clean
+.PHONY: install demo test test-deps lint audit bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@PY=$$(scripts/find-python) && echo "Using $$PY" && $$PY -m venv $(VENV)
@@ -25,6 +25,11 @@ test-deps:
 
 lint: install
 	$(BIN)/ruff check src tests bench
+
+# Known vulnerabilities in the installed packages (PyPI's advisory data, so it needs the network; --strict
+# fails when a package cannot be looked up, rather than passing silently). Not in .ci/run: docs/security.md.
+audit: install
+	$(BIN)/pip-audit --local --strict --skip-editable
 
 test: install test-deps lint
 	$(BIN)/pytest $(PYTEST_ARGS)

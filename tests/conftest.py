@@ -1,6 +1,7 @@
 """Shared fixtures: the regions of Bangka Belitung (province 19), users per role, households."""
 
 import itertools
+import shutil
 
 import pytest
 
@@ -54,3 +55,21 @@ def make_household(regions):
 
 
 ALL_ROLES = [r.value for r in Role]
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through Playwright, one for the whole run: a second sync Playwright cannot start beside it."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (make test-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,15 +1,15 @@
 """The staff UI in a real browser: login, lockout, search, household page, reveal, language switch.
 
-Playwright drives Debian's chromium (never a downloaded browser) against the live test server.
+Playwright drives Debian's chromium (never a downloaded browser; the `browser` fixture is in
+tests/conftest.py) against the live test server.
 """
 
 import os
 import re
-import shutil
 
 import pytest
 from conftest import BANGKA, VILLAGE_IN
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from mutakhir.accounts.models import Role
 from mutakhir.registry.display import mask_id
@@ -19,21 +19,6 @@ pytestmark = pytest.mark.browser
 PASSWORD = "sandi-rahasia-123"
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed (make test-deps)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
 def page(browser, live_server):

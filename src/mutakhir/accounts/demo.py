@@ -1,14 +1,23 @@
-"""Demo accounts: one per role, scoped inside one district, with a known password (`make demo`)."""
+"""Demo accounts: one per role, scoped inside one district, with a known password (`make demo`).
+
+Accounts that need two-step login are enrolled with one known TOTP key, printed by `make demo`.
+"""
+
+from base64 import b32encode
 
 from django.db import transaction
 from django.db.models import Count
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mutakhir.regions.models import Region
 from mutakhir.registry.models import Household
 
 from .models import Role, User
+from .twofactor import DEVICE_NAME, TWO_FACTOR_ROLES
 
 DEMO_PASSWORD = "mutakhir-demo"  # noqa: S105 - printed by `make demo`, DEBUG only
+DEMO_TOTP_KEY = b"mutakhir-demo-totp-1".hex()  # printed by `make demo` too; demo accounts only
+DEMO_TOTP_SECRET = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 
 
 @transaction.atomic
@@ -29,6 +38,9 @@ def create_demo_users(district_code: str = "1901", password: str = DEMO_PASSWORD
             "last_name": str(role.label).split(" (")[0]})
         user.set_password(password)
         user.save(update_fields=["password"])
+        TOTPDevice.objects.filter(user=user).delete()
+        if role in TWO_FACTOR_ROLES:
+            TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
         rows.append((str(role.label), username, password, str(regions[role] or "Indonesia")))
     return rows
 

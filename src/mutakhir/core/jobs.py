@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from .logging import mask_identity_numbers
 from .models import JobRun
 
 Progress = Callable[[int, int | None, str], None]
@@ -32,7 +33,8 @@ def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> Non
     try:
         result = work(jobs.get(), progress)
     except Exception as exc:
-        jobs.update(state=JobRun.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:4000],
+        # Error texts (a database error's DETAIL, a bad input row) may quote a NIK: keep it masked.
+        jobs.update(state=JobRun.State.FAILED, error=mask_identity_numbers(f"{type(exc).__name__}: {exc}")[:4000],
                     finished_at=timezone.now())
         raise
     jobs.update(state=JobRun.State.DONE, result=result or {}, finished_at=timezone.now())

@@ -1,14 +1,17 @@
 """`mutakhir demo`: build the demo database (regions, a synthetic district, accounts) and print logins."""
 
+import io
 from pathlib import Path
 
+import qrcode
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from mutakhir.accounts.demo import create_demo_users
+from mutakhir.accounts.demo import DEMO_TOTP_SECRET, create_demo_users
+from mutakhir.accounts.twofactor import TWO_FACTOR_ROLES
 from mutakhir.regions.models import Region
 from mutakhir.registry.models import Household
 
@@ -31,10 +34,21 @@ class Command(BaseCommand):
         if not Household.objects.exists():
             call_command("registry", "import", str(data / "registry"))
         logins = create_demo_users(district.replace(".", ""))
+        two_step = {str(role.label) for role in TWO_FACTOR_ROLES}
         table = Table(title="Akun demo / demo logins")
-        for column in ("Peran / role", "Pengguna / username", "Sandi / password", "Wilayah / region"):
-            table.add_column(column)
+        for column in ("Peran / role", "Pengguna / username", "Sandi / password", "Wilayah / region", "2FA"):
+            table.add_column(column, overflow="fold", no_wrap=column.startswith(("Pengguna", "Sandi")))  # whole logins
         for row in logins:
-            table.add_row(*(str(v) for v in row))
+            table.add_row(*(str(v) for v in row), "TOTP" if row[0] in two_step else "—")
         Console().print(table)
+        self._print_totp()
         self.stdout.write(f"Data sintetis / synthetic data: {data}")
+
+    def _print_totp(self):
+        """Print the demo accounts' TOTP key, as text and as a QR code for an authenticator app."""
+        self.stdout.write(f"2FA (TOTP): kunci / key {DEMO_TOTP_SECRET}  (oathtool --totp -b {DEMO_TOTP_SECRET})")
+        qr = qrcode.QRCode(border=1)
+        qr.add_data(f"otpauth://totp/Mutakhir:demo?secret={DEMO_TOTP_SECRET}&issuer=Mutakhir")
+        text = io.StringIO()
+        qr.print_ascii(out=text, invert=True)
+        self.stdout.write(text.getvalue())

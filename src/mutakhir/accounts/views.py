@@ -1,0 +1,52 @@
+"""The second login step: enrol an authenticator app (QR code or secret), then type its six-digit code."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .twofactor import check_token, confirmed_device, pending_device, qr_svg, secret_text
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label=_("Six-digit code"), min_length=6, max_length=8, widget=forms.TextInput(
+        attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}))
+
+
+def _next_url(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure())
+    return url if safe else resolve_url("home")
+
+
+def _step(request, template, device, context):
+    """Check a posted code against `device`; on success go on, else show the step again."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if check_token(request, device, form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", _("Wrong or expired code. Wait for a new one and try again."))
+    return render(request, template, {"form": form, "next": _next_url(request), **context})
+
+
+@login_required
+def two_factor_setup(request):
+    """Enrol an authenticator app; only for an account without a confirmed one."""
+    if confirmed_device(request.user):
+        return redirect(f"{reverse('two_factor_verify')}?{request.GET.urlencode()}")
+    device = pending_device(request.user)
+    return _step(request, "accounts/two_factor_setup.html", device,
+                 {"secret": secret_text(device), "qr": mark_safe(qr_svg(device))})  # noqa: S308 - our own SVG
+
+
+@login_required
+def two_factor_verify(request):
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    return _step(request, "accounts/two_factor_verify.html", device, {})

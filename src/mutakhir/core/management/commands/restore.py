@@ -1,0 +1,25 @@
+"""`mutakhir restore FILE [--noinput]`: replace the whole database with a backup made by `mutakhir backup`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mutakhir.core.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = "Replace the whole database with the backup in FILE. Everything written since that backup is lost."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive",
+                            help="Do not ask for confirmation.")
+
+    def handle(self, *args, file, interactive, **opts):
+        if interactive and input(f"Replace the whole database with {file}? Type 'yes': ").strip() != "yes":
+            raise CommandError("Restore cancelled.")
+        try:
+            restore(file)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Dipulihkan / restored from {file}"))
