@@ -1,12 +1,11 @@
 """In a real browser: a registrar registers a household end to end; the citizen then checks the status."""
 
 import os
-import shutil
 
 import pytest
 from conftest import VILLAGE_IN
 from django.core.cache import cache
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from mutakhir.registration import status as status_checks
 from mutakhir.registration.models import Registration
@@ -15,22 +14,15 @@ from .conftest import HEAD_NIK, KK
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
-def page(live_server):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed (make test-deps)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 420, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        browser.close()
+def page(live_server, browser):
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 420, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
 
 
 def test_a_registrar_registers_and_the_citizen_checks(page, registrar, monkeypatch):
