@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from mutakhir.accounts.backends import VIEW_HOUSEHOLD
+from mutakhir.identification import access as identification_access
+from mutakhir.ranking import access as ranking_access
 
-from .dashboard import ROLE_TASKS, registry_figures
+from .dashboard import ROLE_TASKS, complaint_counts, registry_figures
+from .models import JobRun
 
 
 @login_required
@@ -12,5 +15,18 @@ def home(request):
     return render(request, "core/home.html", {
         "tasks": ROLE_TASKS.get(user.role, []),
         "figures": registry_figures(user),
+        "complaints": complaint_counts(user),
         "can_search": user.has_perm(VIEW_HOUSEHOLD),
+        "identification": identification_access.can_read_runs(user),
+        "prelists": identification_access.can_read_prelists(user),
+        "ranking": ranking_access.can_read_runs(user),
     })
+
+
+@login_required
+def job_status(request, pk):
+    """Return a job's progress as an htmx partial; HTTP 286 (htmx: stop polling) once it has finished."""
+    job = get_object_or_404(JobRun.objects.visible_to(request.user), pk=pk)
+    response = render(request, "core/_job_status.html", {"job": job})
+    response.status_code = 286 if job.is_finished else 200
+    return response

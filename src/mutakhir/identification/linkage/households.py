@@ -127,21 +127,35 @@ def _changes(household: dict, registry_household: dict, members: list[dict], reg
     return changes + sorted(member_fields)
 
 
+def _allowed(pair: Pair, forced: dict[str, str], forbidden) -> bool:
+    if (pair.household_id, pair.registry_household_id) in forbidden:
+        return False
+    return forced.get(pair.household_id, pair.registry_household_id) == pair.registry_household_id
+
+
 def decide(pairs: list[Pair], households: dict[str, dict], members: dict[str, list[dict]],
-           registry_households: dict[str, dict], registry_members: dict[str, list[dict]]) -> dict[str, Decision]:
+           registry_households: dict[str, dict], registry_members: dict[str, list[dict]], *,
+           forced: dict[str, str] | None = None, forbidden=frozenset()) -> dict[str, Decision]:
     """Return a decision for every registration household (keys of `households`).
 
     `members` and `registry_members` map a household id to its member rows; the registry dicts need
-    to hold only the households that appear in `pairs`.
+    to hold only the households that appear in `pairs` or `forced`. Clerical review binds the decision:
+    `forced` maps a registration household to the registry household a reviewer accepted (linked
+    whatever the scores), `forbidden` holds the (registration, registry) household pairs a reviewer rejected.
     """
+    forced = forced or {}
     pairs_by_household = defaultdict(list)
     for pair in pairs:
-        if pair.probability >= P_CANDIDATE:
+        if pair.probability >= P_CANDIDATE and _allowed(pair, forced, forbidden):
             pairs_by_household[pair.household_id].append(pair)
     options = {hh: _candidates(pairs_by_household[hh]) for hh in households}
     decisions = {hh: Decision(hh) for hh in households}
     for hh, opts in options.items():
-        if opts:
+        if hh in forced:
+            decisions[hh].registry_household_id = forced[hh]
+            links = assign(pairs_by_household[hh], lambda p: p.household_probability >= P_IN_HOUSEHOLD)
+            decisions[hh].links = {p.record_id: p for p in links}
+        elif opts:
             _score, decisions[hh].registry_household_id, links = opts[0]
             decisions[hh].links = {p.record_id: p for p in links}
     used_right = {p.registry_record_id for d in decisions.values() for p in d.links.values()}
@@ -151,6 +165,8 @@ def decide(pairs: list[Pair], households: dict[str, dict], members: dict[str, li
     for hh, decision in decisions.items():
         _finish(decision, households[hh], members.get(hh, []), registry_households, registry_members,
                 pairs_by_household[hh], len(options[hh]))
+        if hh in forced:
+            decision.review = False  # a person decided
     return decisions
 
 
@@ -171,7 +187,8 @@ def _finish(decision: Decision, household: dict, members: list[dict], registry_h
         return
     registry_hh = decision.registry_household_id
     own = {k: p for k, p in decision.links.items() if p.registry_household_id == registry_hh}
-    decision.probability = max(p.probability for p in own.values())  # the strongest link, prior: any two people
+    # The strongest link, prior: any two people (a forced household may have none).
+    decision.probability = max((p.probability for p in own.values()), default=0.0)
     decision.changes = _changes(household, registry_households[registry_hh], members,
                                 registry_members.get(registry_hh, []), own)
     decision.category = "changed" if decision.changes else "unchanged"

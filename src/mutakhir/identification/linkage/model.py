@@ -7,6 +7,8 @@ is for national runs. Training is capped so that common names cannot blow up mem
 # ruff: noqa: S608 -- SQL is built from our own table names and constants, never from input values.
 
 import logging
+import os
+import sys
 from contextlib import contextmanager
 
 import duckdb
@@ -45,7 +47,9 @@ def make_db_api(engine: str, con: duckdb.DuckDBPyConnection | None = None, spark
     if engine == "spark":
         from splink.backends.spark import SparkAPI
 
-        return SparkAPI(spark_session=spark or local_spark(), num_partitions_on_repartition=4)
+        # Persist (memory) breaks the lineage without a checkpoint folder, which local mode lacks.
+        return SparkAPI(spark_session=spark or local_spark(), break_lineage_method="persist",
+                        num_partitions_on_repartition=4)
     raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
 
 
@@ -61,6 +65,8 @@ def local_spark():
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
+    # Python workers must run the driver's interpreter (the venv), not the system's python3.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (SparkSession.builder.master("local[2]").appName("mutakhir-match")
             .config("spark.jars", similarity_jar_location())
             .config("spark.sql.shuffle.partitions", "4")

@@ -72,8 +72,12 @@ def _warnings(stats, tables, decisions, pairs) -> list[str]:
 
 
 def match(registrations: str | Path, registry: str | Path, out: str | Path, *, civil: str | Path | None = None,
-          engine: str = "duckdb", variant: str = "indonesian", progress: Progress | None = None) -> dict:
-    """Run the initial identification and write households.csv, members.csv, summary.json; return the summary."""
+          engine: str = "duckdb", variant: str = "indonesian", progress: Progress | None = None,
+          forced: dict[str, str] | None = None, forbidden=frozenset()) -> dict:
+    """Run the initial identification and write households.csv, members.csv, summary.json; return the summary.
+
+    `forced` and `forbidden` carry clerical-review decisions by household id (see `households.decide`).
+    """
     progress = progress or (lambda done, total, note: None)
     total = len(STEPS)
     timings, marks = {}, [time.perf_counter()]
@@ -97,7 +101,7 @@ def match(registrations: str | Path, registry: str | Path, out: str | Path, *, c
                   con=con if engine == "duckdb" else None, progress=lambda note: progress(2, total, note))
     pairs = _to_pairs(scored, prior)
     step(3, "deciding households")
-    decisions = decide_households(tables, pairs)
+    decisions = decide_households(tables, pairs, forced=forced, forbidden=forbidden)
     step(4, "civil registry" if civil else "writing")
     civil_status = civil_check.check(con) if civil is not None else {}
     step(5, "writing")
@@ -118,14 +122,16 @@ def _rows(households: pa.Table) -> dict[str, dict]:
     return {r["household_id"]: r for r in households.to_pylist()}
 
 
-def decide_households(tables: dict[str, pa.Table], pairs: list[Pair]) -> dict[str, Decision]:
-    """Return the decision of every registration household, given the scored pairs."""
-    candidates = pa.array(sorted({p.registry_household_id for p in pairs}), pa.string())
+def decide_households(tables: dict[str, pa.Table], pairs: list[Pair], *, forced: dict[str, str] | None = None,
+                      forbidden=frozenset()) -> dict[str, Decision]:
+    """Return the decision of every registration household, given the scored pairs and review decisions."""
+    wanted = {p.registry_household_id for p in pairs} | set((forced or {}).values())
+    candidates = pa.array(sorted(wanted), pa.string())
     bdt_hh = tables["bdt_households"].filter(pc.is_in(tables["bdt_households"]["household_id"], candidates))
     bdt_members = tables["bdt_members"].filter(pc.is_in(tables["bdt_members"]["household_id"], candidates))
     households = _rows(tables["reg_households"])
     return decide(pairs, households, _group(tables["reg_members"].to_pylist()),
-                  _rows(bdt_hh), _group(bdt_members.to_pylist()))
+                  _rows(bdt_hh), _group(bdt_members.to_pylist()), forced=forced, forbidden=forbidden)
 
 
 def write_results(out: Path, tables, decisions: dict[str, Decision], pairs: list[Pair], civil_status: dict,

@@ -1,0 +1,115 @@
+"""A frozen prelist for people: rows with what to check, and its printable PDF and XLSX versions."""
+
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mutakhir.registration.models import RegistrationMember
+from mutakhir.registry.display import mask_id
+from mutakhir.registry.models import Household, Member
+
+from .models import Category, Prelist
+
+GENERAL_CHECK = {
+    Category.NEW: gettext_lazy("All data: new registrant, not in the unified database"),
+    Category.UNCHANGED: gettext_lazy("Confirm that nothing changed"),
+    Category.VERIVALI: gettext_lazy("Re-verify all data"),
+}
+
+
+@dataclass
+class PrelistRow:
+    number: int
+    entry: object
+    head: str
+    members: list[tuple[str, str]]  # (name, masked NIK)
+    address: str
+    category: str
+    checks: list[str]
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # an engine field the model does not have
+        return name
+
+
+def _checks(entry, added: dict, gone: dict) -> list[str]:
+    if entry.category != Category.CHANGED:
+        checks = [str(GENERAL_CHECK[entry.category])]
+    else:
+        checks = []
+        for token in filter(None, entry.changes.split(";")):
+            kind, _sep, value = token.partition(":")
+            if kind == "member_added":
+                checks.append(_("member added: %(name)s") % {"name": added.get(value, value)})
+            elif kind == "member_gone":
+                checks.append(_("member gone: %(name)s") % {"name": gone.get(value, value)})
+            elif kind.startswith("member."):
+                checks.append(_("a member's %(field)s") % {"field": _field_label(Member, kind[7:])})
+            else:
+                checks.append(_field_label(Household, kind))
+    if entry.review:
+        checks.append(_("match uncertain: confirm it is the same household"))
+    return checks
+
+
+def rows(prelist: Prelist) -> list[PrelistRow]:
+    """Return the prelist's entries as rows for the screen, the PDF and the XLSX."""
+    entries = list(prelist.entries.select_related("registration", "household")
+                   .prefetch_related("registration__members", "household__members"))
+    tokens = [t.partition(":") for e in entries for t in e.changes.split(";") if ":" in t]
+    added_pks = [int(v[2:]) for k, _s, v in tokens if k == "member_added" and v[2:].isdigit()]
+    added = {f"RM{pk}": name
+             for pk, name in RegistrationMember.objects.filter(pk__in=added_pks).values_list("pk", "name")}
+    gone = dict(Member.objects.filter(record_id__in=[v for k, _s, v in tokens if k == "member_gone"])
+                .values_list("record_id", "name"))
+    out = []
+    for number, entry in enumerate(entries, 1):
+        subject = entry.registration or entry.household
+        people = [m for m in subject.members.all() if getattr(m, "ended_at", None) is None]
+        head = next((m for m in people if m.relation == 1), people[0] if people else None)
+        out.append(PrelistRow(number, entry, head.name if head else "", [(m.name, mask_id(m.nik)) for m in people],
+                              " ".join(filter(None, [subject.address, subject.rt and f"RT {subject.rt}",
+                                                     subject.rw and f"RW {subject.rw}"])),
+                              entry.get_category_display(), _checks(entry, added, gone)))
+    return out
+
+
+def pdf(prelist: Prelist) -> bytes:
+    """Return the printable prelist of one village (A4 landscape) for field teams."""
+    from weasyprint import HTML
+
+    html = render_to_string("identification/prelist_print.html",
+                            {"prelist": prelist, "rows": rows(prelist), "printed_at": timezone.now()})
+    return HTML(string=html).write_pdf()
+
+
+def xlsx(prelist: Prelist) -> bytes:
+    """Return the prelist as an Excel workbook: one row per household, a blank notes column."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Prelist"))
+    sheet.append([_("Village"), prelist.region.name, prelist.region_id, _("Version"), prelist.version])
+    sheet.append([_("No."), _("Registration"), _("Registry household"), _("Head of household"), _("Members"),
+                  _("Address"), _("Category"), _("What to check"), _("Notes")])
+    for row in rows(prelist):
+        entry = row.entry
+        sheet.append([row.number, entry.registration.number if entry.registration else "",
+                      entry.household.household_id if entry.household else "", row.head,
+                      "; ".join(f"{name} ({nik})" for name, nik in row.members), row.address, row.category,
+                      "; ".join(row.checks), ""])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def filename(prelist: Prelist, ext: str) -> str:
+    return f"prelist-{prelist.region_id}-{prelist.update_period_id}-v{prelist.version}.{ext}"

@@ -1,0 +1,152 @@
+"""Identification pages: match runs, the review queue, prelists and their downloads. Thin: parse, authorise."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from mutakhir.core.models import PersonalDataAccess
+
+from . import access, prelists, services
+from .models import ReviewDecision
+from .review import candidate_household, compare
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def index(request):
+    user = request.user
+    if not access.can_read_runs(user):
+        _require(access.can_read_prelists(user))
+        return redirect("identification:prelists")
+    return render(request, "identification/index.html", {
+        "runs": access.runs_for(user).select_related("update_period", "job", "created_by")[:50],
+        "periods": access.periods_to_match(user),
+        "can_run": access.can_run(user),
+        "to_review": services.review_queue(access.results_for(user)).count(),
+    })
+
+
+@login_required
+@require_POST
+def start_run(request):
+    _require(access.can_run(request.user))
+    period = access.get_period_to_match(request.user, request.POST.get("period") or 0)
+    try:
+        services.check_start_match(period)
+    except services.IdentificationError as exc:
+        messages.error(request, str(exc))
+        return redirect("identification:index")
+    run = services.do_start_match(request.user, period)
+    return redirect("identification:run", pk=run.pk)
+
+
+@login_required
+def run(request, pk):
+    obj = access.get_run_for_user(request.user, pk)
+    villages = (obj.results.values("registration__region_id", "registration__region__name", "category")
+                .annotate(n=Count("pk")).order_by("registration__region_id"))
+    table = {}
+    for row in villages:
+        entry = table.setdefault(row["registration__region_id"], {"name": row["registration__region__name"]})
+        entry[row["category"]] = row["n"]
+    return render(request, "identification/run.html", {
+        "run": obj, "job": obj.job, "villages": table, "can_run": access.can_run(request.user),
+        "reviewed_since": ReviewDecision.objects.filter(registration__update_period=obj.update_period,
+                                                        decided_at__gt=obj.created_at).count(),
+    })
+
+
+@login_required
+@require_POST
+def freeze(request, pk):
+    _require(access.can_run(request.user))
+    obj = access.get_run_for_user(request.user, pk)
+    village = request.POST.get("village", "")
+    try:
+        services.check_freeze(obj, village)
+    except services.IdentificationError as exc:
+        messages.error(request, str(exc))
+        return redirect("identification:run", pk=obj.pk)
+    frozen = services.do_freeze_prelists(request.user, obj, village)
+    if len(frozen) == 1:
+        return redirect("identification:prelist", pk=frozen[0].pk)
+    return redirect("identification:prelists")
+
+
+@login_required
+def review_queue(request):
+    _require(access.can_read_runs(request.user))
+    return render(request, "identification/review_queue.html", {
+        "results": services.review_queue(access.results_for(request.user))[:200],
+    })
+
+
+@login_required
+def review(request, pk):
+    _require(access.can_read_runs(request.user))
+    result = access.get_result_for_user(request.user, pk)
+    household = candidate_household(result)
+    error = ""
+    if request.method == "POST":
+        _require(access.can_run(request.user))
+        decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
+        try:
+            services.check_review(result, decision, note)
+        except services.IdentificationError as exc:
+            error = str(exc)
+        else:
+            services.do_review(request.user, result, decision, note)
+            messages.success(request, ReviewDecision.Decision(decision).label)
+            return redirect("identification:review_queue")
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, result.registration,
+                              fields="review:members,housing")
+    household_rows, member_pairs = compare(result, household)
+    return render(request, "identification/review.html", {
+        "result": result, "household": household, "household_rows": household_rows, "member_pairs": member_pairs,
+        "decisions": result.decisions.select_related("decided_by"), "choices": ReviewDecision.Decision.choices,
+        "can_decide": access.can_run(request.user) and result.review, "error": error,
+    }, status=400 if error else 200)
+
+
+@login_required
+def prelist_list(request):
+    _require(access.can_read_prelists(request.user))
+    return render(request, "identification/prelists.html", {
+        "prelists": access.prelists_for(request.user).select_related("update_period", "region", "frozen_by")
+        .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version")[:500],
+    })
+
+
+@login_required
+def prelist(request, pk):
+    obj = access.get_prelist_for_user(request.user, pk)
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, obj, fields="entries")
+    return render(request, "identification/prelist.html", {"prelist": obj, "rows": prelists.rows(obj)})
+
+
+def _download(request, pk, ext: str, content_type: str, build):
+    obj = access.get_prelist_for_user(request.user, pk)
+    body = build(obj)
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, obj, fields=ext)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{prelists.filename(obj, ext)}"'
+    return response
+
+
+@login_required
+def prelist_pdf(request, pk):
+    return _download(request, pk, "pdf", "application/pdf", prelists.pdf)
+
+
+@login_required
+def prelist_xlsx(request, pk):
+    return _download(request, pk, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     prelists.xlsx)

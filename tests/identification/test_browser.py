@@ -1,0 +1,63 @@
+"""In a real browser: an operator matches a period, reviews a pair, freezes a prelist and downloads its PDF."""
+
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from mutakhir.core.models import PersonalDataAccess
+
+from . import scenario
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page(live_server):
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (make test-deps)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True,
+                                      viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(60_000)  # the match itself runs within the start request (immediate tasks)
+        yield page
+        browser.close()
+
+
+def test_an_operator_matches_reviews_freezes_and_prints(page, operator, period, tmp_path):
+    period, _expected = period
+    scenario.duplicate_registry_household("B00000")
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", operator.username)
+    page.fill("input[name=password]", "sandi-rahasia-123")
+    page.locator("form button").last.click()
+    page.get_by_role("link", name="Open identification").click()
+    page.get_by_label("Update period").select_option(label=f"{period.name} · {period.region.name}")
+    page.get_by_role("button", name="Start matching").click()
+    expect(page.get_by_role("status").filter(has_text="Done")).to_be_visible()
+    expect(page.get_by_role("heading", name="Result")).to_be_visible()
+
+    page.get_by_role("link", name="Open the review queue").first.click()
+    page.get_by_role("link", name="REG-0000").click()
+    expect(page.get_by_text("Paired").first).to_be_visible()
+    page.get_by_label("Note").fill("same family, registry copy")
+    page.get_by_role("button", name="Accept: same household").click()
+    expect(page.get_by_text("Nothing to review.")).to_be_visible()
+
+    page.get_by_role("link", name="Initial identification").click()
+    page.locator("a[href*='/identification/runs/']").first.click()
+    page.get_by_role("button", name="Freeze the prelist of").first.click()
+    expect(page.get_by_role("heading", name="Prelist")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download PDF").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF") and path.name.endswith(".pdf")
+    assert PersonalDataAccess.objects.filter(action="export", fields="pdf").count() == 1

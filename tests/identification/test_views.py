@@ -1,0 +1,67 @@
+"""Identification pages end to end with the test client: start, progress, review, freeze, downloads."""
+
+import pytest
+
+from mutakhir.core.models import JobRun, PersonalDataAccess
+from mutakhir.identification.models import MatchRun, Prelist, ReviewDecision
+
+from . import scenario
+
+
+@pytest.fixture
+def logged_in(client, operator, english):
+    client.force_login(operator)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def test_it_starts_a_run_and_shows_its_finished_job(logged_in, period, django_capture_on_commit_callbacks):
+    period, _expected = period
+    page = logged_in.get("/identification/")
+    assert page.status_code == 200 and period.name in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in.post("/identification/runs/start/", {"period": period.pk})
+    run = MatchRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/identification/runs/{run.pk}/"
+    status = logged_in.get(f"/jobs/{run.job_id}/", headers={"HX-Request": "true"})
+    assert status.status_code == 286 and "Finished: show the results" in status.content.decode()
+    page = logged_in.get(f"/identification/runs/{run.pk}/").content.decode()
+    assert "Freeze prelist" in page and "Old data, changed" in page
+
+
+def test_a_running_job_keeps_polling(logged_in, operator):
+    job = JobRun.objects.create(kind="match", region_code="1901", state=JobRun.State.RUNNING, done=3, total=8)
+    response = logged_in.get(f"/jobs/{job.pk}/")
+    assert response.status_code == 200 and 'hx-trigger="every 2s"' in response.content.decode()
+
+
+def test_it_refuses_a_period_without_registrations(logged_in, regions):
+    period = scenario.UpdatePeriod.objects.create(region_id="1901", name="Empty", starts_on="2025-01-01")
+    response = logged_in.post("/identification/runs/start/", {"period": period.pk}, follow=True)
+    assert "no submitted registrations" in response.content.decode()
+    assert not MatchRun.objects.exists()
+
+
+def test_it_reviews_freezes_and_downloads(logged_in, operator, period, start_run):
+    period, _expected = period
+    scenario.duplicate_registry_household("B00000")
+    run = start_run(operator, period)
+    result = run.results.get(registration__number="REG-0000")
+    queue = logged_in.get("/identification/review/").content.decode()
+    assert "REG-0000" in queue
+    page = logged_in.get(f"/identification/review/{result.pk}/").content.decode()
+    assert "Registry household" in page and "Paired" in page
+    refused = logged_in.post(f"/identification/review/{result.pk}/", {"decision": "reject", "note": ""})
+    assert refused.status_code == 400 and "Give a note" in refused.content.decode()
+    logged_in.post(f"/identification/review/{result.pk}/", {"decision": "accept", "note": "same people"})
+    assert ReviewDecision.objects.get().decided_by == operator
+    response = logged_in.post(f"/identification/runs/{run.pk}/freeze/", {"village": result.registration.region_id})
+    prelist = Prelist.objects.get()
+    assert response["Location"] == f"/identification/prelists/{prelist.pk}/"
+    assert "REG-0000" in logged_in.get(response["Location"]).content.decode()
+    pdf = logged_in.get(f"/identification/prelists/{prelist.pk}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    xlsx = logged_in.get(f"/identification/prelists/{prelist.pk}/xlsx/")
+    assert xlsx.status_code == 200 and "attachment" in xlsx["Content-Disposition"]
+    exports = PersonalDataAccess.objects.filter(action="export", object_type="prelist", object_id=str(prelist.pk))
+    assert sorted(exports.values_list("fields", flat=True)) == ["pdf", "xlsx"]
