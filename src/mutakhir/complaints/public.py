@@ -1,0 +1,72 @@
+"""The citizen's side: rate limits, and following a ticket with its code, padded in time.
+
+A wrong code gives the same answer as an unknown ticket, and every lookup takes at least MIN_SECONDS,
+so neither the answer nor its timing tells whether a ticket exists.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from .models import Complaint, Status
+from .services import follow_matches
+
+MIN_SECONDS = 0.4
+FILE_PER_CLIENT = (10, 3600)  # at most 10 complaints per client address per hour
+FOLLOW_PER_CLIENT = (20, 3600)  # at most 20 lookups per client address per hour
+FOLLOW_PER_TICKET = (5, 3600)  # at most 5 lookups of one ticket per hour, from anywhere
+
+
+@dataclass
+class Answer:
+    found: bool
+    ticket: str = ""
+    kind: str = ""
+    status: str = ""
+    filed_on: object = None
+    due_on: object = None
+    answer: str = ""
+
+
+def _hit(key: str, limit: tuple[int, int]) -> bool:
+    """Count one use of `key`; return True when it is over its limit."""
+    count, window = limit
+    cache.add(key, 0, window)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, window)
+        used = 1
+    return used > count
+
+
+def filing_limited(client: str) -> bool:
+    return _hit(f"complaint-file:ip:{client}", FILE_PER_CLIENT)
+
+
+def follow_limited(client: str, ticket: str) -> bool:
+    digest = hashlib.sha256(ticket.upper().encode()).hexdigest()[:32]
+    over_client = _hit(f"complaint-follow:ip:{client}", FOLLOW_PER_CLIENT)
+    over_ticket = _hit(f"complaint-follow:ticket:{digest}", FOLLOW_PER_TICKET)
+    return over_client or over_ticket
+
+
+def follow(ticket: str, code: str) -> Answer:
+    """Return the status and answer of a ticket when the follow code matches; nothing else."""
+    ticket = ticket.strip().upper()
+    complaint = Complaint.objects.filter(ticket=ticket).first()
+    if not follow_matches(complaint, ticket, code):
+        return Answer(found=False)
+    shows_answer = complaint.status in (Status.ANSWERED, Status.CLOSED)
+    return Answer(found=True, ticket=complaint.ticket, kind=complaint.get_kind_display(),
+                  status=complaint.get_status_display(), filed_on=complaint.filed_at, due_on=complaint.due_on,
+                  answer=complaint.answer if shows_answer else "")
+
+
+def padded(started: float) -> None:
+    """Sleep until MIN_SECONDS have passed since `started` (time.monotonic())."""
+    left = MIN_SECONDS - (time.monotonic() - started)
+    if left > 0:
+        time.sleep(left)

@@ -1,0 +1,188 @@
+"""Complaint pages: public filing and following (no login), and the staff queue; thin views over services."""
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from mutakhir.core.models import PersonalDataAccess
+from mutakhir.regions.models import Region
+from mutakhir.registry.models import Household
+
+from . import public, services
+from .access import assignable_staff, can_assign, can_handle, can_read, complaints_for, get_complaint_for_user
+from .flows import TransitionError
+from .forms import AnswerForm, AssignForm, FileComplaintForm, FollowForm, QueueFilterForm, ReverifyForm
+from .models import OPEN_STATUSES
+
+PAGE_SIZE = 50
+PICKER_LEVELS = (("province", gettext_lazy("Province")), ("regency", gettext_lazy("Regency/city")),
+                 ("subdistrict", gettext_lazy("Sub-district")), ("region_code", gettext_lazy("Village")))
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _picker(data) -> list[tuple[str, str, list, str]]:
+    """Return the village cascade (province > regency > sub-district > village): name, label, options, value."""
+    levels, parent = [], None
+    for level, (name, label) in enumerate(PICKER_LEVELS, start=1):
+        options = [] if level > 1 and parent is None else list(
+            Region.objects.filter(level=level, **({"parent_id": parent} if parent else {})).only("code", "name"))
+        value = data.get(name, "")
+        value = value if any(r.code == value for r in options) else ""
+        levels.append((name, label, options, value))
+        parent = value or None
+    return levels
+
+
+@require_GET
+def village_picker(request):
+    """htmx: the village cascade after a choice at one level."""
+    return render(request, "complaints/_village_picker.html", {"picker": _picker(request.GET)})
+
+
+def file_complaint(request):
+    """Public page: file a complaint (no login); answers with the ticket number and its follow code."""
+    form = FileComplaintForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if public.filing_limited(_client(request)):
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            complaint, code = services.do_file_complaint(
+                region=data["region"], kind=data["kind"], text=data["text"],
+                complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
+                complainant_nik=data["complainant_nik"], subject_name=data["subject_name"],
+                subject_address=data["subject_address"])
+            return _no_store(render(request, "complaints/ticket.html", {"complaint": complaint, "code": code}))
+    return _no_store(render(request, "complaints/file.html", {
+        "form": form, "picker": _picker(request.POST), "limited": status == 429}, status=status))
+
+
+def follow_complaint(request):
+    """Public page: follow a ticket with its code: status and answer only, the same reply for any miss."""
+    form = FollowForm(request.POST or None)
+    answer, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        started = time.monotonic()
+        ticket = form.cleaned_data["ticket"].strip().upper()
+        if public.follow_limited(_client(request), ticket):
+            status = 429
+        else:
+            answer = public.follow(ticket, form.cleaned_data["code"])
+        public.padded(started)
+    return _no_store(render(request, "complaints/follow.html", {"form": form, "answer": answer,
+                                                               "limited": status == 429}, status=status))
+
+
+@login_required
+def queue(request):
+    if not can_read(request.user):
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET or None)
+    rows = complaints_for(request.user).select_related("region", "assigned_to").order_by("due_on", "pk")
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or ""
+    if status == "":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif status != "all":
+        rows = rows.filter(status=status)
+    if data.get("kind"):
+        rows = rows.filter(kind=data["kind"])
+    if data.get("overdue"):
+        rows = rows.overdue()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "complaints/queue.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def detail(request, ticket):
+    complaint = get_complaint_for_user(request.user, ticket)
+    if complaint.complainant_name or complaint.complainant_phone or complaint.complainant_nik:
+        PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, complaint, fields="complainant")
+    user = request.user
+    return render(request, "complaints/detail.html", {
+        "c": complaint, "can_handle": can_handle(user) and not user.is_read_only, "can_assign": can_assign(user),
+        "assign_form": AssignForm(staff=assignable_staff(complaint), initial={"assignee": complaint.assigned_to_id}),
+        "answer_form": AnswerForm(initial={"answer": complaint.answer}), "reverify_form": ReverifyForm(),
+        "history": complaint.history.select_related("history_user").order_by("-history_date")[:20]})
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+def _assign(request, complaint):
+    form = AssignForm(request.POST, staff=assignable_staff(complaint))
+    if not form.is_valid():
+        raise services.ComplaintError(_first_error(form))
+    assignee = form.cleaned_data["assignee"]
+    services.do_assign(request.user, complaint, assignee)
+    return _("Assigned to %(name)s.") % {"name": assignee.get_full_name() or assignee.username}
+
+
+def _answer(request, complaint):
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        raise services.ComplaintError(_first_error(form))
+    services.do_answer(request.user, complaint, form.cleaned_data["answer"])
+    return _("The answer is recorded; the complainant sees it when following the ticket.")
+
+
+def _reverify(request, complaint):
+    form = ReverifyForm(request.POST)
+    household_id = form.cleaned_data["household_id"].strip() if form.is_valid() else ""
+    household = Household.objects.visible_to(request.user).filter(household_id=household_id).first()
+    complaint = services.do_send_to_reverification(request.user, complaint, household)
+    return _("Household %(household)s sent to re-verification as registration %(number)s.") % {
+        "household": household.household_id, "number": complaint.registration.number}
+
+
+def _simple(service, message):
+    """Return an action that calls a service taking (user, complaint) and reports `message`."""
+    def run(request, complaint):
+        service(request.user, complaint)
+        return str(message)
+    return run
+
+
+ACTIONS = {
+    "assign": _assign,
+    "review": _simple(services.do_start_review, gettext_lazy("Review started.")),
+    "answer": _answer,
+    "close": _simple(services.do_close, gettext_lazy("Complaint closed.")),
+    "reopen": _simple(services.do_reopen, gettext_lazy("Complaint reopened for review.")),
+    "reverify": _reverify,
+}
+
+
+@login_required
+@require_POST
+def act(request, ticket, action):
+    """Run one staff action on a complaint; a refused one comes back as a message on the detail page."""
+    complaint = get_complaint_for_user(request.user, ticket)
+    user = request.user
+    if action not in ACTIONS or not can_handle(user) or user.is_read_only or (
+            action == "assign" and not can_assign(user)):
+        raise PermissionDenied
+    try:
+        messages.success(request, ACTIONS[action](request, complaint))
+    except (services.ComplaintError, TransitionError) as exc:
+        messages.error(request, str(exc))
+    return redirect("complaints:detail", ticket=complaint.ticket)
