@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mutakhir.accounts.scope import filter_visible
+from mutakhir.accounts.scope import filter_visible, region_q
 
 
 class ImmutableError(Exception):
@@ -32,6 +32,30 @@ class Immutable(models.Model):
         raise ImmutableError(_("Rankings are immutable: start a new run instead."))
 
 
+class PmtModelVersion(Immutable):
+    """A published PMT model file: one numbered version of a named model, never edited."""
+
+    name = models.CharField(_("name"), max_length=80)
+    version = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("model file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="pmt_model_version_unique")]
+        verbose_name = _("PMT model version")
+        verbose_name_plural = _("PMT model versions")
+
+    def __str__(self):
+        return f"{self.name} v{self.version}"
+
+
 class RankingRunQuerySet(ImmutableQuerySet):
     def visible_to(self, user):
         """Limit to runs for a region inside the user's scope ("" = national, seen by national staff)."""
@@ -52,6 +76,12 @@ class RankingRun(Immutable):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Runs started in the app: the published model, the job, and the registry snapshot it scored.
+    pmt_model = models.ForeignKey(PmtModelVersion, models.PROTECT, null=True, blank=True, related_name="runs",
+                                  verbose_name=_("PMT model version"))
+    job = models.OneToOneField("core.JobRun", models.PROTECT, null=True, blank=True, related_name="ranking_run",
+                               verbose_name=_("job"))
+    inputs_sha256 = models.CharField(_("inputs snapshot (SHA-256)"), max_length=64, blank=True)
 
     objects = RankingRunQuerySet.as_manager()
 
@@ -66,7 +96,13 @@ class RankingRun(Immutable):
 
 class RankingResultQuerySet(ImmutableQuerySet):
     def visible_to(self, user):
-        return filter_visible(self, user, "region")
+        """Limit by the household's village code when recorded, else by the ranking region."""
+        village, ranked = region_q(user, "household_region"), region_q(user, "region")
+        if village is None:
+            return self.none()
+        if not village:  # national scope (an empty Q would swallow the OR)
+            return self
+        return self.filter(village | (models.Q(household_region="") & ranked))
 
 
 class RankingResult(Immutable):
@@ -81,6 +117,7 @@ class RankingResult(Immutable):
     region = models.CharField(_("region"), max_length=10, blank=True)
     model_region = models.CharField(_("model region"), max_length=10)
     flags = models.CharField(_("flags"), max_length=500, blank=True)
+    household_region = models.CharField(_("village"), max_length=10, blank=True)
 
     objects = RankingResultQuerySet.as_manager()
 

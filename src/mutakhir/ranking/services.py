@@ -1,4 +1,4 @@
-"""Record a ranking run: score and rank with a model, then store the run and every result immutably."""
+"""Publish PMT models; rank the registry or a file with one and store the run and every result immutably."""
 
 import hashlib
 import json
@@ -6,14 +6,76 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
 
+from mutakhir.core.jobs import start_job
 from mutakhir.engines.duckdb import DuckDBEngine
 from mutakhir.ranking.model import PmtModel
-from mutakhir.ranking.models import RankingResult, RankingRun
+from mutakhir.ranking.models import PmtModelVersion, RankingResult, RankingRun
 from mutakhir.ranking.score import score_households
+from mutakhir.ranking.snapshot import REGION_COLUMN, SIZE_COLUMN, snapshot_path, write_snapshot
+from mutakhir.ranking.validate import validate_model
 
 BATCH = 5000
-FIELDS = ["household_id", "score", "percentile", "desil", "region_percentile", "region", "model_region", "flags"]
+JOB_KIND = "ranking"
+FIELDS = ["household_id", "score", "percentile", "desil", "region_percentile", "region", "model_region", "flags",
+          "household_region"]
+
+
+class RankingError(ValueError):
+    """A ranking that cannot run (nothing to rank)."""
+
+
+def model_sha256(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@transaction.atomic
+def do_publish_model(data, *, name: str, note: str = "", actor=None) -> PmtModelVersion:
+    """Validate a model file's contents and store it as the next version of `name` (ModelError if invalid)."""
+    content = validate_model(data).to_dict()
+    last = PmtModelVersion.objects.filter(name=name).aggregate(v=Max("version"))["v"] or 0
+    return PmtModelVersion.objects.create(name=name, version=last + 1, content=content,
+                                          sha256=model_sha256(content), note=note, uploaded_by=actor)
+
+
+def do_start_ranking(user, version: PmtModelVersion, *, engine: str = "duckdb"):
+    """Create the ranking job; its task starts once the transaction commits."""
+    from .tasks import run_ranking_task  # tasks import this module
+
+    return start_job(run_ranking_task, JOB_KIND, user=user, config={"pmt_model": version.pk, "engine": engine})
+
+
+def do_run_ranking_job(job, progress) -> dict:
+    """Run a ranking job (the task's work): rank the registry with the job's model version."""
+    version = PmtModelVersion.objects.get(pk=job.config["pmt_model"])
+    run = do_rank_registry(version, engine=job.config.get("engine", "duckdb"), actor=job.created_by, job=job,
+                           progress=progress)
+    return {"run": run.pk, "households": run.households}
+
+
+def do_rank_registry(version: PmtModelVersion, *, engine: str = "duckdb", actor=None, job=None,
+                     progress=None) -> RankingRun:
+    """Snapshot the registry's active households, score and rank them, and store the run."""
+    step = progress or (lambda done, total, note="": None)
+    step(0, 5, _("Snapshot of the registry"))
+    digest, count = write_snapshot(lambda n: step(0, 5, _("Snapshot: %(n)s households") % {"n": n}))
+    if not count:
+        raise RankingError(_("The registry has no active households to rank."))
+    inputs = snapshot_path(digest)
+    model = PmtModel.from_dict(version.content)
+    with tempfile.TemporaryDirectory(prefix="mutakhir-rank-") as tmp:
+        out = Path(tmp) / "scores.parquet"
+        summary = score_households(model, inputs, out, engine=engine, region_column=REGION_COLUMN,
+                                   persons_column=SIZE_COLUMN,
+                                   progress=lambda done, total, note: step(1 + done, 5, note))
+        step(4, 5, _("Storing the results"))
+        run = do_record_ranking(model, out, summary=summary, source=f"registry {digest[:12]}", actor=actor,
+                                persons_weighted=True, pmt_model=version, job=job, inputs_path=inputs,
+                                inputs_sha256=digest)
+    step(5, 5, _("Done"))
+    return run
 
 
 def do_rank(model: PmtModel, data_path, *, engine: str = "duckdb", id_column: str = "household_id",
@@ -30,17 +92,26 @@ def do_rank(model: PmtModel, data_path, *, engine: str = "duckdb", id_column: st
 
 @transaction.atomic
 def do_record_ranking(model: PmtModel, scores_path, *, summary: dict, source: str, actor=None,
-                      region_code: str = "", persons_weighted: bool = False) -> RankingRun:
-    """Store a run and the rows of a scores file (as `mutakhir pmt score` writes it)."""
+                      region_code: str = "", persons_weighted: bool = False, pmt_model=None, job=None,
+                      inputs_path=None, inputs_sha256: str = "") -> RankingRun:
+    """Store a run and the rows of a scores file (as `mutakhir pmt score` writes it).
+
+    With `inputs_path` (a registry snapshot), each result also records the household's village code.
+    """
     data = model.to_dict()
     run = RankingRun.objects.create(
         region_code=region_code, model=data, engine=summary["engine"], source=source[:255],
-        model_sha256=hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest(),
-        persons_weighted=persons_weighted, households=summary["households"], summary=summary, created_by=actor)
+        model_sha256=model_sha256(data), persons_weighted=persons_weighted, households=summary["households"],
+        summary=summary, created_by=actor, pmt_model=pmt_model, job=job, inputs_sha256=inputs_sha256)
     engine = DuckDBEngine()
     try:
         engine.load("scores", str(scores_path))
-        cursor = engine.con.execute(f"SELECT {', '.join(FIELDS)} FROM scores ORDER BY percentile")  # noqa: S608
+        village = "''"
+        if inputs_path:
+            engine.load("inputs", str(inputs_path))
+            village = "(SELECT i.region_code FROM inputs i WHERE i.household_id = CAST(s.household_id AS VARCHAR))"
+        columns = ", ".join(f"s.{f}" for f in FIELDS[:-1])
+        cursor = engine.con.execute(f"SELECT {columns}, {village} FROM scores s ORDER BY percentile")  # noqa: S608
         while rows := cursor.fetchmany(BATCH):
             RankingResult.objects.bulk_create(
                 RankingResult(run=run, **dict(zip(FIELDS, _typed(row), strict=True))) for row in rows)
@@ -50,5 +121,6 @@ def do_record_ranking(model: PmtModel, scores_path, *, summary: dict, source: st
 
 
 def _typed(row: tuple) -> tuple:
-    hid, score, pct, desil, rpct, region, model_region, flags = row
-    return (hid, float(score), float(pct), int(desil), float(rpct), region or "", model_region, flags or "")
+    hid, score, pct, desil, rpct, region, model_region, flags, village = row
+    return (hid, float(score), float(pct), int(desil), float(rpct), region or "", model_region, flags or "",
+            village or "")

@@ -1,6 +1,7 @@
-"""`mutakhir pmt fit|score|explain`: fit the proxy-means test, score and rank households, explain one."""
+"""`mutakhir pmt fit|score|explain|publish`: fit the PMT, score and rank households, explain one, publish a model."""
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -52,6 +53,10 @@ class Command(BaseCommand):
         why.add_argument("--household", required=True, help="The household's id.")
         why.add_argument("--id-column", default="household_id")
         why.add_argument("--region-column", help="Region column, if not the model's.")
+        publish = sub.add_parser("publish", help="Store a model file as the next version of a named model.")
+        publish.add_argument("model", help="Model file (JSON).")
+        publish.add_argument("--name", required=True, help="Model name; each publication is its next version.")
+        publish.add_argument("--note", default="")
 
     def handle(self, *args, action, **opts):
         try:
@@ -121,3 +126,14 @@ class Command(BaseCommand):
             raise CommandError(_("Household %(id)s is not in the file") % {"id": opts["household"]})
         why = explain(model, dict(zip(columns, rows[0], strict=True)), opts["region_column"])
         self.stdout.write(json.dumps(why, indent=1, ensure_ascii=False, default=str))
+
+    def publish(self, opts):
+        from mutakhir.ranking.services import do_publish_model
+
+        try:
+            data = json.loads(Path(opts["model"]).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise CommandError(_("Model file is not valid JSON: %(error)s") % {"error": exc}) from exc
+        version = do_publish_model(data, name=opts["name"], note=opts["note"])
+        self.stdout.write(self.style.SUCCESS(_("Published %(model)s (ID %(id)s).") % {
+            "model": version, "id": version.pk}))

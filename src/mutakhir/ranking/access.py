@@ -1,0 +1,63 @@
+"""Who may do what with rankings, and fetch-and-authorise (the same 404 for "missing" and "not yours").
+
+Role rules (to move into accounts' RoleBackend once it grows ranking permissions):
+- the national team publishes model versions and starts runs; runs are national;
+- district operators, district heads and auditors read the household results of their scope;
+- program managers see aggregate desil counts only, no household rows;
+- village and sub-district roles see a household's score on the household page only.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from mutakhir.accounts.models import Role
+
+from .models import PmtModelVersion, RankingResult, RankingRun
+
+MANAGE_ROLES = {Role.NATIONAL}
+RESULT_ROLES = MANAGE_ROLES | {Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD, Role.AUDITOR}
+RUN_ROLES = RESULT_ROLES | {Role.PROGRAM_MANAGER}
+
+
+def _has(user, roles) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in roles
+
+
+def can_manage(user) -> bool:
+    return _has(user, MANAGE_ROLES)
+
+
+def can_read_results(user) -> bool:
+    return _has(user, RESULT_ROLES)
+
+
+def can_read_runs(user) -> bool:
+    return _has(user, RUN_ROLES)
+
+
+def runs_for(user):
+    """Return the runs the user may open (runs are national; what is shown of them is scoped)."""
+    return RankingRun.objects.all() if can_read_runs(user) else RankingRun.objects.none()
+
+
+def counts_for(user):
+    """Return the results the user may count (aggregates only)."""
+    return RankingResult.objects.visible_to(user) if can_read_runs(user) else RankingResult.objects.none()
+
+
+def results_for(user):
+    """Return the household results the user may list."""
+    return RankingResult.objects.visible_to(user) if can_read_results(user) else RankingResult.objects.none()
+
+
+def models_for(user):
+    return PmtModelVersion.objects.all() if can_manage(user) else PmtModelVersion.objects.none()
+
+
+def get_run_for_user(user, pk):
+    return get_object_or_404(runs_for(user).select_related("pmt_model", "created_by"), pk=pk)
+
+
+def get_model_for_user(user, pk):
+    return get_object_or_404(models_for(user), pk=pk)

@@ -1,0 +1,141 @@
+"""Ranking pages: model versions, runs with their progress, desil counts, movers and their CSV. Thin."""
+
+import csv
+import json
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from mutakhir.core.models import JobRun, PersonalDataAccess
+
+from . import access, compare, services
+from .model import ModelError
+from .validate import validate_model
+
+PAGE = 50
+
+
+class UploadForm(forms.Form):
+    name = forms.SlugField(label=gettext_lazy("Name"), max_length=80,
+                           help_text=gettext_lazy("Letters, digits and dashes; a new upload under the same name "
+                                                  "becomes its next version."))
+    file = forms.FileField(label=gettext_lazy("Model file (JSON)"))
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=255, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            data = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise forms.ValidationError(_("Model file is not valid JSON: %(error)s") % {"error": exc}) from exc
+        try:
+            validate_model(data)
+        except ModelError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def index(request):
+    user = request.user
+    _require(access.can_read_runs(user))
+    return render(request, "ranking/index.html", {
+        "runs": access.runs_for(user).select_related("pmt_model", "created_by")[:50],
+        "versions": access.models_for(user).select_related("uploaded_by")[:100],
+        "jobs": JobRun.objects.visible_to(user).filter(kind=services.JOB_KIND, state__in=["queued", "running"])
+        if access.can_manage(user) else [],
+        "can_manage": access.can_manage(user),
+    })
+
+
+@login_required
+def upload(request):
+    _require(access.can_manage(request.user))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.do_publish_model(form.cleaned_data["file"], name=form.cleaned_data["name"],
+                                  note=form.cleaned_data["note"], actor=request.user)
+        return redirect("ranking:index")
+    return render(request, "ranking/upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def start(request):
+    _require(access.can_manage(request.user))
+    version = access.get_model_for_user(request.user, request.POST.get("pmt_model") or 0)
+    job = services.do_start_ranking(request.user, version)
+    return redirect("ranking:job", pk=job.pk)
+
+
+@login_required
+def job(request, pk):
+    _require(access.can_manage(request.user))
+    obj = get_object_or_404(JobRun.objects.visible_to(request.user).filter(kind=services.JOB_KIND), pk=pk)
+    if obj.state == JobRun.State.DONE and obj.result.get("run"):
+        return redirect("ranking:run", pk=obj.result["run"])
+    return render(request, "ranking/job.html", {"job": obj})
+
+
+@login_required
+def run(request, pk):
+    obj = access.get_run_for_user(request.user, pk)
+    counts = dict(access.counts_for(request.user).filter(run=obj).values_list("desil").annotate(n=Count("pk"))
+                  .order_by("desil"))
+    return render(request, "ranking/run.html", {
+        "run": obj, "desil": [(d, counts.get(d, 0)) for d in range(1, 11)], "total": sum(counts.values()),
+        "previous": compare.previous_run(obj), "can_read_results": access.can_read_results(request.user),
+    })
+
+
+def _comparison(request, pk):
+    _require(access.can_read_results(request.user))
+    new = access.get_run_for_user(request.user, pk)
+    other = request.GET.get("with")
+    old = access.get_run_for_user(request.user, other) if other else compare.previous_run(new)
+    if old is None:
+        return new, None, None
+    direction = request.GET.get("direction", "")
+    return new, old, compare.movers(access.results_for(request.user).filter(run=new), old, direction)
+
+
+@login_required
+def movers(request, pk):
+    new, old, moved = _comparison(request, pk)
+    page = Paginator(moved, PAGE).get_page(request.GET.get("page")) if old else None
+    return render(request, "ranking/movers.html", {
+        "run": new, "old": old, "page": page, "direction": request.GET.get("direction", ""),
+        "moves": compare.explain_moves(list(page), new, old) if page else [],
+    })
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def movers_csv(request, pk):
+    new, old, moved = _comparison(request, pk)
+    if old is None:
+        raise Http404
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, new, fields=f"movers:{old.pk}")
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(compare.csv_row(m)) for m in compare.iter_moves(moved, new, old))
+    response = StreamingHttpResponse(
+        (line for part in ([writer.writerow(compare.csv_header())], rows) for line in part), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="ranking-{new.pk}-vs-{old.pk}-movers.csv"'
+    return response
