@@ -1,10 +1,9 @@
 """In a real browser: an operator matches a period, reviews a pair, freezes a prelist and downloads its PDF."""
 
 import os
-import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from mutakhir.core.models import PersonalDataAccess
 
@@ -12,23 +11,16 @@ from . import scenario
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
-def page(live_server):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian chromium is not installed (make test-deps)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True,
-                                      viewport={"width": 1100, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(60_000)  # the match itself runs within the start request (immediate tasks)
-        yield page
-        browser.close()
+def page(live_server, browser):
+    context = browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True,
+                                  viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)  # the match itself runs within the start request (immediate tasks)
+    yield page
+    context.close()
 
 
 def test_an_operator_matches_reviews_freezes_and_prints(page, operator, period, tmp_path):

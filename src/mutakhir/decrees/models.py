@@ -1,0 +1,90 @@
+"""The district head's decree (SK) legalising accepted verifications, and packages received nationally."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mutakhir.accounts.scope import filter_visible
+
+
+class DecreeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Limit to decrees of districts inside the user's scope."""
+        return filter_visible(self, user, "region_id")
+
+
+class Decree(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    region = models.ForeignKey("regions.Region", models.PROTECT, db_column="region_code", related_name="+",
+                               verbose_name=_("district"))
+    update_period = models.ForeignKey("registry.UpdatePeriod", models.PROTECT, related_name="decrees",
+                                      verbose_name=_("update period"))
+    number = models.CharField(_("decree number"), max_length=80, unique=True)
+    date = models.DateField(_("decree date"))
+    legal_basis = models.TextField(_("legal basis"), max_length=4000)
+    signer_name = models.CharField(_("signer"), max_length=120)
+    signer_title = models.CharField(_("signer's title"), max_length=120)
+    corrects = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="corrections",
+                                 verbose_name=_("corrects decree"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    verifications = models.ManyToManyField("verification.Verification", through="DecreeItem", related_name="decrees")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("compiled by"))
+    created_at = models.DateTimeField(_("compiled at"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["pdf"])
+    objects = DecreeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("decree (SK)")
+        verbose_name_plural = _("decrees (SK)")
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class DecreeItem(models.Model):
+    decree = models.ForeignKey(Decree, models.CASCADE, related_name="items")
+    verification = models.ForeignKey("verification.Verification", models.PROTECT, related_name="decree_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decree", "verification"], name="decree_item_once")]
+
+    def __str__(self):
+        return f"{self.decree_id}:{self.verification_id}"
+
+
+class PackageImport(models.Model):
+    """One district package merged into the registry at the national level; a package merges once."""
+
+    sha256 = models.CharField(_("package SHA-256"), max_length=64, unique=True)
+    decree_number = models.CharField(_("decree number"), max_length=80)
+    district = models.CharField(_("district"), max_length=10)
+    signer = models.CharField(_("signer"), max_length=255, blank=True)
+    source = models.CharField(_("file"), max_length=255)
+    counts = models.JSONField(_("counts"), default=dict)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("imported by"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("package import")
+        verbose_name_plural = _("package imports")
+
+    def __str__(self):
+        return f"{self.decree_number} ({self.sha256[:12]})"

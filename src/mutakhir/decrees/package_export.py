@@ -1,0 +1,141 @@
+"""`export_package`: an approved decree's verified households as an exchange-format package (.zip).
+
+The package holds households.csv and members.csv (FORMAT.md, with the documented extras ended_at and
+end_reason), outcomes.csv (one row per verification), decree.json, and manifest.json with the row
+counts, each file's SHA-256 and the signer. Rows are the registry after the verification outcomes:
+changed fields, members ended (died, moved), new households (new registrants, split households).
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+from django.utils import timezone
+
+from mutakhir.registry.exchange.columns import FORMAT_VERSION, export_columns
+from mutakhir.registry.exchange.exporter import as_text
+from mutakhir.registry.models import Household
+from mutakhir.verification.models import MemberStatus, Outcome
+
+from .models import Decree
+
+HH_COLUMNS = [c.name for c in export_columns("households", True)]
+M_COLUMNS = [c.name for c in export_columns("members", True)]
+OUTCOME_COLUMNS = ["household_id", "verification_id", "category", "outcome", "moved_to", "merged_into", "new_kk",
+                   "new_household_id", "verifier", "visited_on", "accepted_at"]
+ENDING = {MemberStatus.DIED: "died", MemberStatus.MOVED: "moved"}
+
+
+class PackageError(Exception):
+    """The package cannot be written or read; the message says why."""
+
+
+def _registry_row(hh: Household) -> dict:
+    row = {c: getattr(hh, c, None) for c in HH_COLUMNS}
+    return row | {"region_code": hh.region_id, "household_id": hh.household_id}
+
+
+def _ended(verification) -> dt.datetime:
+    day = verification.visited_on or timezone.localdate()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def package_rows(decree: Decree):
+    """Yield ("households"|"members"|"outcomes", row) for every verification of the decree."""
+    items = decree.verifications.select_related("entry__household", "entry__registration", "verifier",
+                                                "reviewed_by").order_by("region_id", "pk")
+    for v in items:
+        entry, answers = v.entry, v.answers or {}
+        hid = entry.household.household_id if entry.household_id else entry.registration.number
+        base = _registry_row(entry.household) if entry.household_id else {"household_id": hid,
+                                                                         "region_code": v.region_id}
+        new_hid = f"{hid}-S" if v.outcome == Outcome.SPLIT else ""
+        yield "outcomes", {"household_id": hid, "verification_id": v.pk, "category": entry.category,
+                           "outcome": v.outcome, "moved_to": v.moved_to, "merged_into": v.merged_into,
+                           "new_kk": v.new_kk, "new_household_id": new_hid, "verifier": v.verifier.username,
+                           "visited_on": v.visited_on, "accepted_at": v.reviewed_at}
+        if v.outcome in (Outcome.NOT_FOUND, Outcome.REFUSED):
+            continue  # nothing observed: the registry keeps the household as it is
+        ended = _ended(v)
+        if v.outcome in (Outcome.MOVED, Outcome.MERGED):
+            reason = "moved" if v.outcome == Outcome.MOVED else "merged"
+            yield "households", base | {"ended_at": ended, "end_reason": reason}
+        else:
+            yield "households", base | answers.get("household", {})
+        if v.outcome == Outcome.MERGED:
+            target = Household.objects.filter(household_id=v.merged_into).first()
+            if target is None:
+                raise PackageError(f"{hid}: merged into unknown household {v.merged_into}")
+            yield "households", _registry_row(target)
+        if new_hid:
+            yield "households", {"household_id": new_hid, "region_code": v.region_id,
+                                 "address": answers.get("household", {}).get("address", "")}
+        members = answers.get("members", [])
+        if v.outcome == Outcome.MOVED and entry.household_id:
+            members = [{"ref": m.record_id, "status": "moved", "name": m.name}
+                       for m in entry.household.members.filter(ended_at__isnull=True)]
+        for i, m in enumerate(members, 1):
+            row = {k: m.get(k) for k in M_COLUMNS if k in m} | {"record_id": m.get("ref") or f"{hid}-N{i}",
+                                                                 "household_id": hid}
+            status = m.get("status", MemberStatus.PRESENT)
+            if status in ENDING or v.outcome == Outcome.MOVED:
+                row |= {"ended_at": ended, "end_reason": ENDING.get(status, "moved")}
+            elif status == MemberStatus.SPLIT:
+                row |= {"household_id": new_hid, "kk": v.new_kk or m.get("kk")}
+            elif v.outcome == Outcome.MERGED:
+                row["household_id"] = v.merged_into
+            yield "members", row
+
+
+def _write_csv(archive, name, columns, rows) -> dict:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([as_text(row.get(c)) for c in columns])
+    data = buffer.getvalue().encode()
+    archive.writestr(name, data)
+    return {"rows": len(rows), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def decree_metadata(decree: Decree) -> dict:
+    return {"number": decree.number, "date": decree.date.isoformat(), "district": decree.region_id,
+            "update_period": str(decree.update_period), "legal_basis": decree.legal_basis,
+            "signer": {"name": decree.signer_name, "title": decree.signer_title},
+            "approved_by": decree.approved_by.username, "approved_at": decree.approved_at.isoformat(),
+            "pdf_sha256": decree.pdf_sha256, "corrects": decree.corrects.number if decree.corrects else None}
+
+
+def export_package(decree: Decree, out: str | Path) -> dict:
+    """Write the package of an approved decree to a .zip; return its manifest."""
+    if not decree.is_approved:
+        raise PackageError(f"Decree {decree.number} is not approved: only an approved decree is sent.")
+    tables = {"households": {}, "members": {}, "outcomes": []}
+    for table, row in package_rows(decree):
+        if table == "outcomes":
+            tables[table].append(row)
+        else:  # a household listed twice (a merge target) keeps its first row
+            tables[table].setdefault(row["household_id" if table == "households" else "record_id"], row)
+    out = Path(out)
+    partial = out.with_name(out.name + ".part")
+    meta = decree_metadata(decree)
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        files = {
+            "households.csv": _write_csv(archive, "households.csv", HH_COLUMNS, list(tables["households"].values())),
+            "members.csv": _write_csv(archive, "members.csv", M_COLUMNS, list(tables["members"].values())),
+            "outcomes.csv": _write_csv(archive, "outcomes.csv", OUTCOME_COLUMNS, tables["outcomes"]),
+        }
+        decree_json = json.dumps(meta, indent=2).encode()
+        archive.writestr("decree.json", decree_json)
+        files["decree.json"] = {"sha256": hashlib.sha256(decree_json).hexdigest()}
+        manifest = {"format": "mutakhir-exchange", "format_version": FORMAT_VERSION, "kind": "package",
+                    "created_at": timezone.now().isoformat(timespec="seconds"), "decree": meta["number"],
+                    "district": decree.region_id, "signer": meta["signer"], "files": files}
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+    os.replace(partial, out)
+    return manifest

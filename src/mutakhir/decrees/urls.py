@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "decrees"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("<int:pk>/verify/", views.verify, name="verify"),
+]

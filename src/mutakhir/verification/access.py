@@ -1,0 +1,75 @@
+"""Who may do what with verifications, and fetch-and-authorise (the same 404 for "missing" and "not yours").
+
+- PSM and TKSK verify the households assigned to them; a PSM may take an unassigned entry of its village;
+- TKSK and district operators assign entries and accept or return submitted verifications in their scope;
+- district heads, the national team and auditors read; auditors change nothing;
+- program managers (K/L) and village registrars see no verifications.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from mutakhir.accounts.models import Role
+from mutakhir.identification.models import PrelistEntry
+
+from .models import Verification
+
+VERIFIER_ROLES = {Role.PSM, Role.TKSK}
+REVIEW_ROLES = {Role.TKSK, Role.DISTRICT_OPERATOR}
+ASSIGN_ROLES = {Role.PSM, Role.TKSK, Role.DISTRICT_OPERATOR}
+READ_ROLES = VERIFIER_ROLES | REVIEW_ROLES | {Role.DISTRICT_HEAD, Role.NATIONAL, Role.AUDITOR}
+
+
+def _has(user, roles) -> bool:
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles)
+
+
+def can_read(user) -> bool:
+    return _has(user, READ_ROLES)
+
+
+def can_review(user) -> bool:
+    return _has(user, REVIEW_ROLES)
+
+
+def can_assign(user) -> bool:
+    return _has(user, ASSIGN_ROLES)
+
+
+def verifications_for(user):
+    if not can_read(user):
+        return Verification.objects.none()
+    return Verification.objects.visible_to(user)
+
+
+def entries_for(user):
+    if not can_read(user):
+        return PrelistEntry.objects.none()
+    return PrelistEntry.objects.visible_to(user)
+
+
+def get_verification_for_user(user, pk) -> Verification:
+    qs = verifications_for(user).select_related("entry__household", "entry__registration", "region", "verifier")
+    return get_object_or_404(qs, pk=pk)
+
+
+def get_verification_to_edit(user, pk) -> Verification:
+    """Return a verification the user is the verifier of; 404 outside scope, 403 for another's work."""
+    verification = get_verification_for_user(user, pk)
+    if not (user.is_superuser or verification.verifier_id == user.pk):
+        raise PermissionDenied
+    return verification
+
+
+def get_verification_to_review(user, pk) -> Verification:
+    verification = get_verification_for_user(user, pk)
+    if not can_review(user) or verification.verifier_id == user.pk:
+        raise PermissionDenied
+    return verification
+
+
+def get_entry_to_assign(user, pk) -> PrelistEntry:
+    entry = get_object_or_404(entries_for(user).select_related("prelist"), pk=pk)
+    if not can_assign(user):
+        raise PermissionDenied
+    return entry

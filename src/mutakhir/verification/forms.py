@@ -1,0 +1,80 @@
+"""The web verification form, generated from the questionnaire (questionnaire.py).
+
+Fields are optional here so that an incomplete draft can be saved; required items, skip logic and
+checks apply on submit (checks.py), the same way as for imported submissions.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import MemberStatus, Outcome
+from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS, Item
+
+YES_NO = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
+
+
+def form_field(item: Item) -> forms.Field:
+    """Return the form field of a questionnaire item."""
+    common = {"label": item.label, "required": False}
+    if item.kind == "code":
+        return forms.TypedChoiceField(choices=[("", "—"), *item.code_list.choices], coerce=int, empty_value=None,
+                                      **common)
+    if item.kind == "flag":
+        return forms.TypedChoiceField(choices=YES_NO, coerce=lambda v: v == "1", empty_value=None, **common)
+    if item.kind == "number":
+        return forms.FloatField(min_value=0, **common)
+    if item.kind == "count":
+        return forms.IntegerField(min_value=0, **common)
+    if item.kind == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if item.kind in ("nik", "kk"):
+        return forms.RegexField(r"^\d{16}$", max_length=16, widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                                **common)
+    return forms.CharField(max_length=255, **common)
+
+
+def _form_class(name, items, extra=None):
+    fields = {i.name: form_field(i) for i in items}
+    return type(name, (forms.Form,), {**(extra or {}), **fields})
+
+
+HouseholdForm = _form_class("HouseholdForm", HOUSEHOLD_ITEMS)
+MemberForm = _form_class("MemberForm", MEMBER_ITEMS, {
+    "ref": forms.CharField(required=False, widget=forms.HiddenInput),
+    "status": forms.ChoiceField(label=_("Member status"), choices=MemberStatus.choices, initial=MemberStatus.NEW),
+})
+MemberFormSet = forms.formset_factory(MemberForm, extra=1)
+
+
+class OutcomeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Visit outcome"), choices=[("", "—"), *Outcome.choices], required=False)
+    visited_on = forms.DateField(label=_("Visit date"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    moved_to = forms.CharField(label=_("Moved to (where)"), max_length=255, required=False)
+    merged_into = forms.CharField(label=_("Merged into household (ID)"), max_length=40, required=False)
+    new_kk = forms.RegexField(r"^\d{16}$", label=_("New family card no. (KK) of the split household"),
+                              max_length=16, required=False)
+
+
+def _clean(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def to_answers(household_form: HouseholdForm, member_formset) -> dict:
+    """Return the JSON answers of valid forms; empty new member rows are left out."""
+    household = {k: _clean(v) for k, v in household_form.cleaned_data.items() if v not in (None, "")}
+    members = []
+    for form in member_formset:
+        data = {k: _clean(v) for k, v in form.cleaned_data.items() if v not in (None, "")}
+        if data.get("name") or data.get("ref"):
+            members.append(data)
+    return {"household": household, "members": members}
+
+
+def from_answers(answers: dict) -> tuple[dict, list[dict]]:
+    """Return the initial data of the household form and of the member formset."""
+    household = {k: ("1" if v is True else "0" if v is False else v) for k, v in answers.get("household", {}).items()}
+    return household, list(answers.get("members", []))

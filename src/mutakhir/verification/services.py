@@ -1,0 +1,167 @@
+"""Change verifications: check_* validates, do_* writes (atomic, with history). No authorisation here."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mutakhir.accounts.models import Role
+from mutakhir.identification.models import PrelistEntry
+
+from .checks import Issue, check_answers
+from .flows import EDITABLE, TransitionError, check_transition
+from .models import Status, Verification
+from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
+
+
+class VerificationError(Exception):
+    """A change refused with a message for the user."""
+
+
+class Conflict(VerificationError):
+    """Somebody else saved the verification since it was opened (optimistic locking)."""
+
+
+class Invalid(VerificationError):
+    def __init__(self, issues: list[Issue]):
+        super().__init__("; ".join(str(i) for i in issues))
+        self.issues = issues
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _values(obj, items) -> dict:
+    return {i.name: _json(getattr(obj, i.name, None)) for i in items if getattr(obj, i.name, None) not in (None, "")}
+
+
+def prefill(entry: PrelistEntry) -> dict:
+    """Return the answers to start from: the registry household, else the registration."""
+    if entry.household_id:
+        hh = entry.household
+        members = [{"ref": m.record_id, "status": "present", **_values(m, MEMBER_ITEMS)}
+                   for m in hh.members.filter(ended_at__isnull=True).order_by("relation", "record_id")]
+        return {"household": _values(hh, HOUSEHOLD_ITEMS), "members": members}
+    reg = entry.registration
+    members = [{"ref": "", "status": "new", **_values(m, MEMBER_ITEMS)} for m in reg.members.all()]
+    return {"household": _values(reg, HOUSEHOLD_ITEMS), "members": members}
+
+
+def is_locked(verification: Verification) -> bool:
+    """Return whether an approved decree holds the verification and no draft correction reopens it."""
+    from mutakhir.decrees.models import Decree
+
+    items = verification.decree_items.select_related("decree")
+    approved = any(i.decree.status == Decree.Status.APPROVED for i in items)
+    reopened = any(i.decree.status == Decree.Status.DRAFT and i.decree.corrects_id for i in items)
+    return approved and not reopened
+
+
+def check_assign(entry: PrelistEntry, verifier) -> None:
+    if verifier.role not in (Role.PSM, Role.TKSK) or not verifier.is_active:
+        raise VerificationError(_("Only a PSM or TKSK can verify households."))
+    prefix = verifier.scope_prefix or ""
+    if not entry.prelist.region_id.startswith(prefix) or verifier.scope_prefix is None:
+        raise VerificationError(_("The household lies outside the verifier's region."))
+    existing = Verification.objects.filter(entry=entry).first()
+    if existing and existing.status not in EDITABLE:
+        raise VerificationError(_("This household's verification is already submitted."))
+
+
+@transaction.atomic
+def do_assign(entry: PrelistEntry, verifier, *, actor) -> Verification:
+    """Assign (or reassign) a prelist entry to a verifier, prefilled from the prelist."""
+    check_assign(entry, verifier)
+    verification, created = Verification.objects.get_or_create(
+        entry=entry, defaults={"region_id": entry.prelist.region_id, "verifier": verifier, "answers": prefill(entry)})
+    if not created:
+        verification.verifier = verifier
+        verification.version += 1
+        verification._change_reason = f"assigned by {actor}"
+        verification.save(update_fields=["verifier", "version", "updated_at"])
+    return verification
+
+
+def check_save(verification: Verification, outcome: str, answers: dict, submit: bool) -> None:
+    if verification.status not in EDITABLE:
+        raise VerificationError(_("This verification is %(status)s and cannot be changed.")
+                                % {"status": verification.get_status_display()})
+    if is_locked(verification):
+        raise VerificationError(_("An approved decree holds this verification: change it through a correction "
+                                  "decree."))
+    if submit:
+        if not outcome:
+            raise Invalid([Issue("outcome", _("Choose the visit outcome."), "outcome")])
+        issues = check_answers(answers, outcome)
+        if issues:
+            raise Invalid(issues)
+
+
+@transaction.atomic
+def do_save(verification: Verification, *, version: int, outcome: str, answers: dict, actor, submit: bool = False,
+            moved_to: str = "", merged_into: str = "", new_kk: str = "", visited_on=None, source: str = "",
+            instance_id: str | None = None, form_version: str = "") -> Verification:
+    """Save a draft or submit; raise Conflict when `version` is not the stored one any more."""
+    current = Verification.objects.select_for_update().get(pk=verification.pk)
+    if current.version != version:
+        raise Conflict(_("Somebody else saved this verification since you opened it (by %(who)s, at %(at)s). "
+                         "Reload it and enter your changes again.")
+                       % {"who": current.history.first().history_user or "?",
+                          "at": timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M")})
+    check_save(current, outcome, answers, submit)
+    new = Status.SUBMITTED if submit else Status.DRAFT
+    try:
+        check_transition(current.status, new)
+    except TransitionError as exc:
+        raise VerificationError(str(exc)) from exc
+    current.status, current.outcome, current.answers = new, outcome, answers
+    current.moved_to, current.merged_into, current.new_kk = moved_to, merged_into, new_kk
+    current.visited_on = visited_on or current.visited_on or timezone.localdate()
+    current.version += 1
+    fields = ["status", "outcome", "answers", "moved_to", "merged_into", "new_kk", "visited_on", "version",
+              "updated_at"]
+    if submit:
+        current.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    if source:
+        current.source, current.instance_id, current.form_version = source, instance_id, form_version
+        fields += ["source", "instance_id", "form_version"]
+    current._change_reason = "submitted" if submit else "draft saved"
+    current._history_user = actor
+    current.save(update_fields=fields)
+    return current
+
+
+def check_review(verification: Verification, accept: bool, reason: str) -> None:
+    if verification.status == Status.ACCEPTED and not accept:
+        if is_locked(verification):
+            raise VerificationError(_("An approved decree holds this verification: change it through a correction "
+                                      "decree."))
+        if verification.decree_items.filter(decree__status="draft", decree__corrects__isnull=True).exists():
+            raise VerificationError(_("A draft decree holds this verification: remove it from the decree first."))
+    elif verification.status != Status.SUBMITTED:
+        raise VerificationError(_("Only a submitted verification can be accepted or returned."))
+    if not accept and len(reason.strip()) < 5:
+        raise VerificationError(_("Give the reason for returning it (at least 5 characters)."))
+
+
+@transaction.atomic
+def do_review(verification: Verification, *, accept: bool, reason: str = "", actor) -> Verification:
+    """Accept a submitted verification, or return it to its verifier with a reason."""
+    current = Verification.objects.select_for_update().get(pk=verification.pk)
+    check_review(current, accept, reason)
+    current.status = Status.ACCEPTED if accept else Status.RETURNED
+    current.return_reason = "" if accept else reason.strip()[:500]
+    current.reviewed_by, current.reviewed_at = actor, timezone.now()
+    current.version += 1
+    current._change_reason = "accepted" if accept else f"returned: {current.return_reason}"
+    current._history_user = actor
+    current.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at", "version", "updated_at"])
+    return current

@@ -1,0 +1,123 @@
+"""Verification pages: progress and work lists, the verification form, review, assignment. Thin views."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutakhir.accounts.models import Role
+from mutakhir.registry.display import display_value
+
+from . import access
+from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, to_answers
+from .models import Status
+from .progress import progress_for
+from .questionnaire import HOUSEHOLD_ITEMS
+from .services import Conflict, Invalid, VerificationError, do_assign, do_review, do_save, is_locked, prefill
+
+
+@login_required
+def index(request):
+    if not access.can_read(request.user):
+        raise PermissionDenied
+    user = request.user
+    visible = access.verifications_for(user).select_related("entry__household", "entry__registration", "region")
+    return render(request, "verification/index.html", {
+        "progress": progress_for(user),
+        "mine": visible.filter(verifier=user).exclude(status=Status.ACCEPTED),
+        "to_review": visible.filter(status=Status.SUBMITTED).exclude(verifier=user) if access.can_review(user) else [],
+        "unassigned": (access.entries_for(user).filter(verification__isnull=True)
+                       .select_related("household", "registration", "prelist")[:200]
+                       if access.can_assign(user) else []),
+        "verifiers": (get_user_model().objects.filter(role__in=[Role.PSM, Role.TKSK], is_active=True,
+                                                      region__code__startswith=user.scope_prefix or "")
+                      if access.can_assign(user) and user.role != Role.PSM else []),
+    })
+
+
+def _side_by_side(verification, form):
+    """Return (bound field, registry value, registration value) per household item."""
+    entry = verification.entry
+    hh, reg = entry.household, entry.registration
+    rows = []
+    for item in HOUSEHOLD_ITEMS:
+        def shown(obj, name=item.name):
+            return display_value(obj._meta.get_field(name), getattr(obj, name)) if obj else ""
+        rows.append((form[item.name], shown(hh), shown(reg)))
+    return rows
+
+
+@login_required
+def edit(request, pk):
+    verification = access.get_verification_for_user(request.user, pk)
+    can_edit = (request.user.is_superuser or verification.verifier_id == request.user.pk) and \
+        verification.status in (Status.ASSIGNED, Status.DRAFT, Status.RETURNED) and not is_locked(verification)
+    issues = []
+    if request.method == "POST":
+        verification = access.get_verification_to_edit(request.user, pk)
+        outcome_form = OutcomeForm(request.POST)
+        household_form = HouseholdForm(request.POST, prefix="hh")
+        members = MemberFormSet(request.POST, prefix="m")
+        if outcome_form.is_valid() and household_form.is_valid() and members.is_valid():
+            data = outcome_form.cleaned_data
+            try:
+                do_save(verification, version=data["version"], outcome=data["outcome"], actor=request.user,
+                        answers=to_answers(household_form, members), submit="submit" in request.POST,
+                        moved_to=data["moved_to"], merged_into=data["merged_into"], new_kk=data["new_kk"],
+                        visited_on=data["visited_on"])
+            except Invalid as exc:
+                issues = exc.issues
+            except Conflict as exc:
+                messages.error(request, str(exc))
+                return redirect("verification:edit", pk=pk)
+            except VerificationError as exc:
+                messages.error(request, str(exc))
+                return redirect("verification:edit", pk=pk)
+            else:
+                messages.success(request, _("Submitted.") if "submit" in request.POST else _("Draft saved."))
+                return redirect("verification:edit", pk=pk)
+    else:
+        household, members_initial = from_answers(verification.answers or prefill(verification.entry))
+        outcome_form = OutcomeForm(initial={"version": verification.version, "outcome": verification.outcome,
+                                            "visited_on": verification.visited_on, "moved_to": verification.moved_to,
+                                            "merged_into": verification.merged_into, "new_kk": verification.new_kk})
+        household_form = HouseholdForm(initial=household, prefix="hh")
+        members = MemberFormSet(initial=members_initial, prefix="m")
+    return render(request, "verification/edit.html", {
+        "v": verification, "outcome_form": outcome_form, "members": members, "issues": issues,
+        "rows": _side_by_side(verification, household_form), "can_edit": can_edit,
+        "can_review": access.can_review(request.user) and verification.verifier_id != request.user.pk
+        and verification.status in (Status.SUBMITTED, Status.ACCEPTED),
+    })
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    verification = access.get_verification_to_review(request.user, pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        do_review(verification, accept=accept, reason=request.POST.get("reason", ""), actor=request.user)
+    except VerificationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Accepted.") if accept else _("Returned to the verifier."))
+    return redirect("verification:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def assign(request, entry_pk):
+    entry = access.get_entry_to_assign(request.user, entry_pk)
+    verifier = request.user
+    if request.user.role != Role.PSM and request.POST.get("verifier"):
+        verifier = get_user_model().objects.filter(pk=request.POST["verifier"]).first() or request.user
+    try:
+        verification = do_assign(entry, verifier, actor=request.user)
+    except VerificationError as exc:
+        messages.error(request, str(exc))
+        return redirect("verification:index")
+    return redirect("verification:edit", pk=verification.pk)

@@ -1,0 +1,83 @@
+"""In a real browser: a PSM verifies a household on a phone-sized screen; an SK goes from draft to PDF."""
+
+import os
+
+import pytest
+from conftest import VILLAGE_IN
+from playwright.sync_api import expect
+
+from mutakhir.accounts.models import Role
+from mutakhir.decrees.models import Decree
+from mutakhir.verification.models import Status, Verification
+
+from .fixtures import accept, make_entry, make_period, make_prelist
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+PASSWORD = "sandi-rahasia-123"
+
+
+def open_as(browser, live_server, user, width=420):
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": width, "height": 900},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button").last.click()
+    return page
+
+
+def test_a_psm_verifies_a_household(browser, live_server, make_user, make_household):
+    operator, psm = make_user(Role.DISTRICT_OPERATOR, "1901"), make_user(Role.PSM, VILLAGE_IN)
+    entry = make_entry(make_prelist(VILLAGE_IN, operator), make_household(VILLAGE_IN, members=2))
+    page = open_as(browser, live_server, psm)
+    page.get_by_role("link", name="Open verification").click()
+    page.get_by_role("button", name="Verify this household").click()
+    page.select_option("#id_outcome", "verified")
+    page.fill("#id_hh-address", "Jl. Kenanga 7")
+    for field, value in (("tenure", "2"), ("floor_material", "8"), ("wall_material", "4"), ("roof_material", "3"),
+                         ("water_source", "5"), ("lighting", "4"), ("cooking_fuel", "10"), ("toilet", "6")):
+        page.select_option(f"#id_hh-{field}", value)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").first).to_contain_text("Draft saved")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("alert")).to_contain_text("Floor area")  # still required
+    page.fill("#id_hh-floor_area_m2", "36")
+    page.fill("#id_m-0-birth_date", "1980-05-01")
+    page.fill("#id_m-1-birth_date", "2018-02-03")
+    page.screenshot(path="/tmp/mutakhir-verification-form.png", full_page=True)  # noqa: S108
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("status").first).to_contain_text("Submitted")
+    v = Verification.objects.get(entry=entry)
+    assert (v.status, v.answers["household"]["floor_area_m2"]) == (Status.SUBMITTED, 36.0)
+
+
+def test_a_decree_goes_from_draft_to_pdf(browser, live_server, make_user, make_household):
+    operator, head = make_user(Role.DISTRICT_OPERATOR, "1901"), make_user(Role.DISTRICT_HEAD, "1901")
+    psm, tksk = make_user(Role.PSM, VILLAGE_IN), make_user(Role.TKSK, "190101")
+    accept(make_entry(make_prelist(VILLAGE_IN, operator), make_household(VILLAGE_IN)), psm, tksk)
+    period = make_period()
+    page = open_as(browser, live_server, operator, width=1100)
+    page.get_by_role("link", name="Open decrees").click()
+    page.select_option("#id_update_period", str(period.pk))
+    page.fill("#id_number", "400/7/DINSOS/2025")
+    page.fill("#id_date", "2025-03-01")
+    page.fill("#id_legal_basis", "Permensos 3/2021")
+    page.fill("#id_signer_name", "H. Mulkan")
+    page.get_by_role("button", name="Compile draft").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("400/7/DINSOS/2025")
+    page = open_as(browser, live_server, head, width=1100)
+    page.get_by_role("link", name="Decrees to sign").click()
+    page.get_by_role("link", name="400/7/DINSOS/2025").click()
+    page.get_by_role("button", name="Approve the decree").click()
+    expect(page.get_by_role("status").first).to_contain_text("approved")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the PDF").click()
+    assert info.value.path().read_bytes().startswith(b"%PDF")
+    decree = Decree.objects.get()
+    assert (decree.status, decree.approved_by) == (Decree.Status.APPROVED, head)
+    page.set_input_files("#id_file", info.value.path())
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_role("status").first).to_contain_text("SHA-256 matches")
