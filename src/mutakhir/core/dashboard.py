@@ -7,6 +7,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from mutakhir.accounts.models import Role
+from mutakhir.complaints.models import Complaint
 from mutakhir.regions.codes import LEVEL_LENGTHS
 from mutakhir.regions.models import Region
 from mutakhir.registry.models import Household, Member
@@ -15,20 +16,14 @@ from mutakhir.registry.models import Household, Member
 ROLE_TASKS = {
     Role.REGISTRAR: [(_("Registrations"), _("Record active registrations of your village: applicants who come "
                                             "to the village office with a KTP or KK."))],
+    # Verification (PSM, TKSK) is built: a card of its own.
     Role.PSM: [(_("Passive registration"), _("Propose households you visit, or that the village deliberation "
-                                             "(Musdes) names, for registration.")),
-               (_("Verification"), _("Visit and verify the households of the prelist in your village."))],
-    Role.TKSK: [(_("Verification"), _("Verify the households of the prelist in your sub-district and "
-                                      "supervise the PSM."))],
-    Role.DISTRICT_OPERATOR: [
-        (_("Initial identification"), _("Match registrations against the unified database and the civil "
-                                        "registry (SIAK).")),
-        (_("Prelist"), _("Compile the households to verify, in three categories.")),
-        (_("Decree (SK)"), _("Compile the verification results and prepare the district head's decree.")),
-    ],
-    Role.DISTRICT_HEAD: [(_("Decrees to sign"), _("Legalise the verification results of your district."))],
-    Role.NATIONAL: [(_("Ranking runs"), _("Receive district packages and re-rank all households with PMT."))],
-    Role.PROGRAM_MANAGER: [(_("Programs"), _("Define criteria and quotas, and draw beneficiary lists."))],
+                                             "(Musdes) names, for registration."))],
+    Role.TKSK: [],  # verification is built: a card of its own
+    Role.DISTRICT_OPERATOR: [],  # identification, prelists, verification and decrees have cards of their own
+    Role.DISTRICT_HEAD: [],  # decrees are built: a card of their own
+    Role.NATIONAL: [],  # ranking runs are built: a card of their own
+    Role.PROGRAM_MANAGER: [],  # programs and beneficiary lists are built: a card of their own
     Role.AUDITOR: [(_("Read-only overview"), _("Read everything in your scope; you change nothing. Revealing a "
                                                "full NIK or KK needs a reason and is logged."))],
 }
@@ -65,3 +60,14 @@ def registry_figures(user) -> Figures | None:
                                   ended=Count("pk", filter=Q(ended_at__isnull=False)))
     return Figures(households=totals["active"], members=Member.objects.visible_to(user).active().count(),
                    ended=totals["ended"], by_region=by_region, breakdown_label=BREAKDOWN_LABELS.get(level, ""))
+
+
+COMPLAINT_ROLES = {Role.DISTRICT_OPERATOR, Role.REGISTRAR}
+
+
+def complaint_counts(user) -> dict | None:
+    """Return the open and overdue complaints of the user's scope, for district operators and registrars."""
+    if user.role not in COMPLAINT_ROLES:
+        return None
+    open_complaints = Complaint.objects.visible_to(user).open()
+    return {"open": open_complaints.count(), "overdue": open_complaints.overdue().count()}

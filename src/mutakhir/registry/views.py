@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.backends import REVEAL_IDENTITY, VIEW_HOUSEHOLD
 from mutakhir.core.models import PersonalDataAccess
+from mutakhir.ranking.breakdown import latest_breakdown
 
 from .access import get_household_for_user, get_member_to_reveal
 from .display import ASSET_FIELDS, HOUSING_FIELDS, REVEALABLE, field_rows, mask_id
@@ -44,6 +45,7 @@ def household(request, pk):
         "assets": field_rows(obj, ASSET_FIELDS),
         "history": household_history(obj),
         "can_reveal": request.user.has_perm(REVEAL_IDENTITY),
+        "ranking": latest_breakdown(obj),
     })
 
 

@@ -1,0 +1,59 @@
+"""Who may do what in targeting, and fetch-and-authorise (the same 404 for "missing" and "not yours").
+
+- program managers and the national team define programs, criteria versions and draw lists;
+- auditors and district roles read lists: their entries only inside the account's region;
+- other roles see none of it.
+"""
+
+from django.shortcuts import get_object_or_404
+
+from mutakhir.accounts.models import Role
+from mutakhir.ranking.models import RankingRun
+
+from .models import BeneficiaryList, Entry, Program
+
+MANAGE_ROLES = {Role.PROGRAM_MANAGER, Role.NATIONAL}
+READ_ROLES = MANAGE_ROLES | {Role.AUDITOR, Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD}
+
+
+def _has(user, roles) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.role in roles
+
+
+def can_manage(user) -> bool:
+    return _has(user, MANAGE_ROLES)
+
+
+def can_read(user) -> bool:
+    return _has(user, READ_ROLES)
+
+
+def programs_for(user):
+    return Program.objects.all() if can_read(user) else Program.objects.none()
+
+
+def lists_for(user):
+    return BeneficiaryList.objects.all() if can_read(user) else BeneficiaryList.objects.none()
+
+
+def entries_for(user, blist):
+    return Entry.objects.visible_to(user).filter(beneficiary_list=blist) if can_read(user) else Entry.objects.none()
+
+
+def get_program_for_user(user, pk) -> Program:
+    return get_object_or_404(programs_for(user), pk=pk)
+
+
+def get_list_for_user(user, pk) -> BeneficiaryList:
+    return get_object_or_404(lists_for(user).select_related("version__program", "ranking_run"), pk=pk)
+
+
+def runs_for(user):
+    """Return the ranking runs a manager may draw lists from (national ones and those in scope)."""
+    return RankingRun.objects.visible_to(user) if can_manage(user) else RankingRun.objects.none()
+
+
+def get_run_for_user(user, pk) -> RankingRun:
+    return get_object_or_404(runs_for(user), pk=pk)

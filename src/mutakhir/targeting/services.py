@@ -1,0 +1,183 @@
+"""Targeting services: check_* validates, do_* writes (atomic, no authorisation: views ask `access`)."""
+
+import csv
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mutakhir.ranking.models import RankingResult
+from mutakhir.registry.models import Household, Member
+
+from .lists import run_list
+from .models import BeneficiaryList, Entry, Program, ProgramVersion, Unit
+from .quotas import QuotaError, check_quotas
+from .rules import RuleError, parse
+from .rules.attributes import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
+from .sql import ListSpec
+
+COMPONENT = ("any(member.pregnant = 1 or member.age < 6 or (member.age between 6 and 18 and "
+             "member.school_attendance = 1) or member.age >= 70 or member.disability != 0)")
+EXAMPLES = [
+    ("PKH", gettext_lazy("Family Hope Program: conditional cash for poor families with a component."),
+     f"desil <= 4 and {COMPONENT}", Unit.HOUSEHOLD),
+    ("BPNT/Sembako", gettext_lazy("Staple-food assistance."), "desil <= 4", Unit.HOUSEHOLD),
+    ("PBI-JK", gettext_lazy("Subsidised health-insurance contributions, per person."), "desil <= 5", Unit.PERSON),
+]
+BATCH = 5000
+
+
+class TargetingError(ValueError):
+    """A request that cannot be carried out (bad rule, bad quota, nothing to draw from)."""
+
+
+def check_rule(text: str):
+    """Return the parsed rule or raise TargetingError with the parser's message."""
+    try:
+        return parse(text)
+    except RuleError as exc:
+        raise TargetingError(exc.message) from exc
+
+
+@transaction.atomic
+def do_add_version(program: Program, rule: str, unit: str, *, actor=None, note: str = "") -> ProgramVersion:
+    """Save a new criteria version (the rule must parse); earlier versions stay as they were."""
+    check_rule(rule)
+    last = program.versions.select_for_update().aggregate(n=Max("number"))["n"] or 0
+    return ProgramVersion.objects.create(program=program, number=last + 1, rule=rule.strip(), unit=unit,
+                                         note=note, created_by=actor)
+
+
+@transaction.atomic
+def do_create_program(name: str, rule: str, unit: str, *, description: str = "", actor=None) -> Program:
+    check_rule(rule)
+    program = Program.objects.create(name=name.strip(), description=description, created_by=actor)
+    do_add_version(program, rule, unit, actor=actor, note=_("First version"))
+    return program
+
+
+def do_seed_programs(actor=None) -> list[Program]:
+    """Create the example programs (PKH, BPNT/Sembako, PBI-JK) that do not exist yet."""
+    return [do_create_program(name, rule, unit, description=str(text), actor=actor)
+            for name, text, rule, unit in EXAMPLES if not Program.objects.filter(name=name).exists()]
+
+
+def _write(path: Path, names: list[str], rows) -> None:
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    pq.write_table(pa.table({n: pa.array([None if v is None else str(v) for v in col], pa.string())
+                             for n, col in zip(names, columns, strict=True)}), path)
+
+
+def write_run_dataset(run, folder: Path) -> tuple[Path, Path, Path]:
+    """Write a ranking run's scores and its households and members (from the registry) as Parquet."""
+    score_cols = ["household_id", "score", "percentile", "desil", "region_percentile"]
+    scores = list(RankingResult.objects.filter(run=run).values_list(*score_cols))
+    ids = [r[0] for r in scores]
+    hh_cols = ["household_id", "region_id", *HOUSEHOLD_COLUMNS]
+    households = list(Household.objects.active().filter(household_id__in=ids).values_list(*hh_cols))
+    mem_cols = ["record_id", "household__household_id", "birth_date", *MEMBER_COLUMNS]
+    members = list(Member.objects.active().filter(household__household_id__in=ids).values_list(*mem_cols))
+    paths = folder / "scores.parquet", folder / "households.parquet", folder / "members.parquet"
+    _write(paths[0], score_cols, scores)
+    _write(paths[1], ["household_id", "region_code", *HOUSEHOLD_COLUMNS], households)
+    _write(paths[2], ["record_id", "household_id", "birth_date", *MEMBER_COLUMNS], members)
+    return paths
+
+
+def _age(birth, today) -> int | None:
+    if birth is None:
+        return None
+    return today.year - birth.year - ((birth.month, birth.day) > (today.month, today.day))
+
+
+def household_facts(household, result, size: int) -> dict:
+    """Return a household's attributes as a rule sees them (for the Python evaluator)."""
+    facts = {name: _plain(getattr(household, name)) for name in HOUSEHOLD_COLUMNS}
+    ranks = {k: getattr(result, k) for k in ("desil", "percentile", "region_percentile", "score")} if result else {}
+    return {**facts, **ranks, "region_code": household.region_id, "household_size": size}
+
+
+def member_facts(member, today=None) -> dict:
+    facts = {name: _plain(getattr(member, name)) for name in MEMBER_COLUMNS}
+    return {**facts, "age": _age(member.birth_date, today or date.today())}
+
+
+def _plain(value):
+    return None if value is None else float(value)
+
+
+def preview(rule_text: str, unit: str, run) -> dict:
+    """Return what a rule selects on a ranking run, per district (no quota): households and people."""
+    spec = ListSpec(check_rule(rule_text), unit=unit, near=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        return run_list(spec, *write_run_dataset(run, Path(tmp)))
+
+
+def check_list_options(quota_text: str, grace: float) -> dict[str, int] | None:
+    """Parse `region_code,quota` lines (no header needed) and the grace band; raise TargetingError."""
+    if grace < 0 or grace > 100:
+        raise TargetingError(_("The grace band is between 0 and 100 percentile points"))
+    rows = [line.split(",") for line in quota_text.splitlines() if line.strip()]
+    rows = [r for r in rows if r[0].strip() != "region_code"]  # an optional header row
+    if not rows:
+        return None
+    try:
+        table = {r[0].strip(): int(r[1]) for r in rows}
+    except (IndexError, ValueError) as exc:
+        raise TargetingError(_("Write one region_code,quota per line")) from exc
+    try:
+        return check_quotas(table)
+    except QuotaError as exc:
+        raise TargetingError(str(exc)) from exc
+
+
+def _entries(blist, path: Path, status: str | None):
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            yield Entry(beneficiary_list=blist, household_id=row["household_id"], record_id=row.get("record_id") or "",
+                        region_code=row.get("region_code") or "", status=status or row["status"],
+                        score=_num(row.get("score")), percentile=_num(row.get("percentile")),
+                        desil=_num(row.get("desil"), int), people=_num(row.get("people"), int) or 0,
+                        change=row.get("change") or "", reason=row.get("reason") or "")
+
+
+def _num(value, kind=float):
+    return kind(float(value)) if value not in (None, "") else None
+
+
+@transaction.atomic
+def do_build_list(version: ProgramVersion, run, *, actor=None, quotas=None, grace: float = 0.0, near: int = 20,
+                  previous: BeneficiaryList | None = None) -> BeneficiaryList:
+    """Draw a list with a criteria version from a ranking run and store every entry."""
+    spec = ListSpec(check_rule(version.rule), unit=version.unit, quotas=quotas, grace=grace, near=near)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = write_run_dataset(run, folder)
+        prev_path = None
+        if previous:
+            prev_path = folder / "previous.csv"
+            ids = previous.entries.filter(status__in=[Entry.Status.SELECTED, Entry.Status.GRACE])
+            with open(prev_path, "w", newline="") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["household_id"])
+                writer.writerows([h] for h in ids.values_list("household_id", flat=True).distinct())
+        summary = run_list(spec, *data, folder / "out", previous=prev_path)
+        blist = BeneficiaryList.objects.create(version=version, ranking_run=run, previous=previous, created_by=actor,
+                                               summary=summary, options={"quotas": quotas, "grace": grace,
+                                                                         "near": near})
+        out = folder / "out"
+        entries = [*_entries(blist, out / "list.csv", None), *_entries(blist, out / "near.csv", "near")]
+        with open(out / "diff.csv", newline="", encoding="utf-8") as fh:
+            seen = {e.household_id for e in entries}
+            entries += [Entry(beneficiary_list=blist, household_id=r["household_id"],
+                              region_code=r["region_code"] or "", status=Entry.Status.EXITED, change="exited",
+                              reason=r["reason"] or "") for r in csv.DictReader(fh)
+                        if r["change"] == "exited" and r["household_id"] not in seen]
+        Entry.objects.bulk_create(entries, batch_size=BATCH)
+    return blist

@@ -1,0 +1,240 @@
+"""Targeting pages: programs and their criteria editor, list drawing, lists with exports. Thin: parse, authorise."""
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mutakhir.core.models import PersonalDataAccess
+from mutakhir.ranking.models import RankingResult, RankingRun
+from mutakhir.registry.models import Household
+
+from . import access, dashboard, services
+from .exports import cell, pdf_bytes, write_xlsx
+from .lists import ListError
+from .models import Entry, Unit
+from .rules import RuleError, parse
+from .rules.ast import to_text
+from .rules.evaluate import explain
+
+EXPORT_FIELDS = ["household_id", "record_id", "region_code", "score", "percentile", "desil", "people", "status",
+                 "change", "reason"]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def index(request):
+    user = request.user
+    _require(access.can_read(user))
+    return render(request, "targeting/index.html", {
+        "programs": access.programs_for(user).prefetch_related("versions"),
+        "lists": access.lists_for(user).select_related("version__program", "ranking_run")[:30],
+        "can_manage": access.can_manage(user), "units": Unit.choices})
+
+
+@login_required
+@require_POST
+def create_program(request):
+    _require(access.can_manage(request.user))
+    try:
+        program = services.do_create_program(request.POST.get("name", ""), request.POST.get("rule", ""),
+                                             request.POST.get("unit", Unit.HOUSEHOLD),
+                                             description=request.POST.get("description", ""), actor=request.user)
+    except services.TargetingError as exc:
+        messages.error(request, str(exc))
+        return redirect("targeting:index")
+    return redirect("targeting:program", pk=program.pk)
+
+
+@login_required
+def program(request, pk):
+    user = request.user
+    obj = access.get_program_for_user(user, pk)
+    return render(request, "targeting/program.html", {
+        "program": obj, "versions": obj.versions.select_related("created_by"), "current": obj.current,
+        "lists": access.lists_for(user).filter(version__program=obj).select_related("version", "ranking_run"),
+        "runs": access.runs_for(user)[:20], "can_manage": access.can_manage(user), "units": Unit.choices})
+
+
+@login_required
+@require_POST
+def check_rule(request):
+    """Return the editor's verdict on a rule (htmx partial): the error, or what it selects per district."""
+    _require(access.can_manage(request.user))
+    text, unit = request.POST.get("rule", ""), request.POST.get("unit", Unit.HOUSEHOLD)
+    context = {"text": text}
+    try:
+        context["canonical"] = to_text(parse(text))
+    except RuleError as exc:
+        context["error"], context["column"] = exc.message, exc.column
+        return render(request, "targeting/_check.html", context)
+    run = access.runs_for(request.user).first()
+    if run is not None:
+        try:
+            context["run"], context["preview"] = run, services.preview(text, unit, run)
+        except ListError as exc:
+            context["error"] = str(exc)
+    return render(request, "targeting/_check.html", context)
+
+
+@login_required
+@require_POST
+def add_version(request, pk):
+    _require(access.can_manage(request.user))
+    obj = access.get_program_for_user(request.user, pk)
+    try:
+        version = services.do_add_version(obj, request.POST.get("rule", ""), request.POST.get("unit", Unit.HOUSEHOLD),
+                                          actor=request.user, note=request.POST.get("note", "")[:200])
+        messages.success(request, _("Saved as version %(n)d.") % {"n": version.number})
+    except services.TargetingError as exc:
+        messages.error(request, str(exc))
+    return redirect("targeting:program", pk=obj.pk)
+
+
+@login_required
+@require_POST
+def build_list(request, pk):
+    user = request.user
+    _require(access.can_manage(user))
+    obj = access.get_program_for_user(user, pk)
+    run = access.get_run_for_user(user, request.POST.get("run") or 0)
+    previous = None
+    if request.POST.get("previous"):
+        previous = access.get_list_for_user(user, request.POST["previous"])
+    try:
+        grace, near = float(request.POST.get("grace") or 0), int(request.POST.get("near") or 20)
+        quotas = services.check_list_options(request.POST.get("quotas", ""), grace)
+        blist = services.do_build_list(obj.current, run, actor=user, quotas=quotas, grace=grace, near=near,
+                                       previous=previous)
+    except (ValueError, services.TargetingError) as exc:
+        messages.error(request, str(exc))
+        return redirect("targeting:program", pk=obj.pk)
+    for warning in blist.summary.get("warnings", []):
+        messages.warning(request, warning)
+    return redirect("targeting:list", pk=blist.pk)
+
+
+def _region_summary(entries):
+    """Return per-district figures of the entries a user may see."""
+    rows = (entries.annotate(district=Substr("region_code", 1, 4)).values("district")
+            .annotate(households=Count("household_id", distinct=True,
+                                       filter=Q(status__in=[Entry.Status.SELECTED, Entry.Status.GRACE])),
+                      people=Sum("people", filter=Q(status__in=[Entry.Status.SELECTED, Entry.Status.GRACE])),
+                      grace=Count("pk", filter=Q(status=Entry.Status.GRACE)),
+                      entered=Count("pk", filter=Q(change="entered")), exited=Count("pk", filter=Q(change="exited")))
+            .order_by("district"))
+    return [{**r, "region": r["district"], "people": r["people"] or 0} for r in rows]
+
+
+@login_required
+def list_detail(request, pk):
+    user = request.user
+    blist = access.get_list_for_user(user, pk)
+    entries = access.entries_for(user, blist)
+    status = request.GET.get("status", Entry.Status.SELECTED)
+    return render(request, "targeting/list.html", {
+        "list": blist, "regions": _region_summary(entries), "status": status, "statuses": Entry.Status.choices,
+        "entries": entries.filter(status=status)[:200], "shown": entries.filter(status=status).count()})
+
+
+@login_required
+def list_export(request, pk, fmt):
+    user = request.user
+    blist = access.get_list_for_user(user, pk)
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise Http404
+    entries = access.entries_for(user, blist)
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, blist, fields=fmt)
+    name = f"list-{blist.pk}"
+    if fmt == "pdf":
+        regions = _region_summary(entries)
+        summary = {"regions": regions, "warnings": [], **{k: sum(r[k] for r in regions)
+                                                          for k in ("households", "people", "entered", "exited")}}
+        response = HttpResponse(pdf_bytes(summary, str(blist)), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_FIELDS)
+    for row in entries.values_list(*EXPORT_FIELDS).iterator():
+        writer.writerow(["" if v is None else cell(v) if isinstance(v, str) else v for v in row])
+    if fmt == "csv":
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            src, dst = Path(tmp) / "list.csv", Path(tmp) / "list.xlsx"
+            src.write_text(buffer.getvalue(), encoding="utf-8")
+            write_xlsx(src, dst)
+            response = HttpResponse(dst.read_bytes(),
+                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def why(request, pk):
+    """Explain one household of the list's ranking run against the criteria (htmx partial)."""
+    user = request.user
+    blist = access.get_list_for_user(user, pk)
+    ranked = RankingResult.objects.filter(run=blist.ranking_run).values("household_id")
+    household = get_object_or_404(Household.objects.visible_to(user).filter(household_id__in=ranked),
+                                  household_id=request.GET.get("household", ""))
+    result = RankingResult.objects.filter(run=blist.ranking_run, household_id=household.household_id).first()
+    members = [services.member_facts(m) for m in household.members.active()]
+    facts = services.household_facts(household, result, len(members))
+    verdict = explain(parse(blist.version.rule), facts, members)
+    return render(request, "targeting/_why.html", {"household": household, "verdict": verdict})
+
+
+def _dashboard_run(request):
+    runs = RankingResult.objects.visible_to(request.user).values("run")
+    run = RankingRun.objects.filter(pk__in=runs).order_by("-created_at").first()
+    if request.GET.get("run"):
+        run = get_object_or_404(RankingRun.objects.filter(pk__in=runs), pk=request.GET["run"])
+    return run
+
+
+@login_required
+def dashboard_page(request):
+    """Households and people by desil, and program coverage of the estimated poor, in the user's region."""
+    _require(access.can_read(request.user))
+    run = _dashboard_run(request)
+    desils = dashboard.desil_figures(request.user, run) if run else []
+    return render(request, "targeting/dashboard.html", {
+        "run": run, "desils": desils, "coverage": dashboard.coverage(request.user, run) if run else [],
+        "household_bars": dashboard.bars([(str(r["desil"]), r["households"]) for r in desils]),
+        "people_bars": dashboard.bars([(str(r["desil"]), r["people"]) for r in desils]),
+        "chart_height": dashboard.CHART_HEIGHT, "chart_width": 10 * (dashboard.BAR_WIDTH + 8) + 8,
+        "bar_width": dashboard.BAR_WIDTH, "poor_desil": dashboard.POOR_DESIL})
+
+
+@login_required
+def dashboard_csv(request):
+    _require(access.can_read(request.user))
+    run = _dashboard_run(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["figure", "key", "households", "people", "listed", "poor_covered", "poor", "coverage_percent"])
+    if run:
+        for r in dashboard.desil_figures(request.user, run):
+            writer.writerow(["desil", r["desil"], r["households"], r["people"], "", "", "", ""])
+        for r in dashboard.coverage(request.user, run):
+            writer.writerow(["coverage", cell(r["program"]), "", "", r["listed"], r["poor_covered"], r["poor"],
+                             r["coverage"]])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="targeting-figures.csv"'
+    return response

@@ -1,0 +1,160 @@
+"""Targeting pages: the role × region × endpoint matrix, the editor's check, exports logged."""
+
+import io
+
+import openpyxl
+import pytest
+from conftest import BANGKA
+from django.urls import reverse
+
+from mutakhir.accounts.models import Role
+from mutakhir.core.models import PersonalDataAccess
+from mutakhir.targeting import services
+
+pytestmark = pytest.mark.django_db
+
+RULE = "desil <= 4 and any(member.age < 6 or member.age >= 70)"
+BELITUNG = "1902"
+MANAGERS = [Role.PROGRAM_MANAGER, Role.NATIONAL]
+READERS = [Role.AUDITOR, Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD]
+OUTSIDERS = [Role.REGISTRAR, Role.PSM, Role.TKSK]
+LEVEL_REGION = {Role.REGISTRAR: "1901011001", Role.PSM: "1901011001", Role.TKSK: "190101"}
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
+def blist(ranked):
+    program = services.do_create_program("Uji", RULE, "household")
+    return services.do_build_list(program.current, ranked)
+
+
+def login(client, make_user, role, region=None):
+    user = make_user(role, region)
+    client.force_login(user)
+    return user
+
+
+def endpoints(blist):
+    pk, prog = blist.pk, blist.version.program_id
+    return [("get", reverse("targeting:index"), {}),
+            ("get", reverse("targeting:program", args=[prog]), {}),
+            ("get", reverse("targeting:list", args=[pk]), {}),
+            ("get", reverse("targeting:export", args=[pk, "csv"]), {}),
+            ("get", reverse("targeting:why", args=[pk]) + "?household=T1", {}),
+            ("post", reverse("targeting:check_rule"), {"rule": "desil <= 4", "unit": "household"}),
+            ("post", reverse("targeting:add_version", args=[prog]), {"rule": "desil <= 3", "unit": "household"}),
+            ("post", reverse("targeting:build_list", args=[prog]), {"run": blist.ranking_run_id})]
+
+
+READS = 5  # the first five endpoints read; the rest manage
+
+
+@pytest.mark.parametrize("role", MANAGERS)
+def test_it_lets_managers_do_everything(client, make_user, blist, role):
+    login(client, make_user, role)
+    for method, url, data in endpoints(blist):
+        assert getattr(client, method)(url, data).status_code in (200, 302), url
+
+
+@pytest.mark.parametrize(("role", "region"), [(r, g) for r in READERS for g in (None, BANGKA, BELITUNG)
+                                               if g or r == Role.AUDITOR])
+def test_it_lets_readers_read_in_their_region_only(client, make_user, blist, role, region):
+    login(client, make_user, role, region)
+    for i, (method, url, data) in enumerate(endpoints(blist)):
+        status = getattr(client, method)(url, data).status_code
+        if i >= READS:
+            assert status == 403, url
+        elif "why" in url:  # T1 lives in Bangka
+            assert status == (404 if region == BELITUNG else 200), url
+        else:
+            assert status == 200, url
+    text = client.get(reverse("targeting:export", args=[blist.pk, "csv"])).content.decode()
+    assert ("T1" in text) == (region != BELITUNG) and ("T4" in text) == (region != BANGKA)
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_it_refuses_other_roles(client, make_user, blist, role):
+    login(client, make_user, role, LEVEL_REGION[role])
+    for method, url, data in endpoints(blist):
+        assert getattr(client, method)(url, data).status_code in (403, 404), url
+
+
+def test_it_sends_anonymous_users_to_login(client, blist):
+    assert client.get(reverse("targeting:index")).status_code == 302
+
+
+def test_the_editor_checks_as_you_type(client, make_user, ranked):
+    login(client, make_user, Role.PROGRAM_MANAGER)
+    bad = client.post(reverse("targeting:check_rule"), {"rule": "desi <= 4", "unit": "household"})
+    assert "did you mean &#x27;desil&#x27;?" in bad.content.decode()
+    good = client.post(reverse("targeting:check_rule"), {"rule": RULE, "unit": "household"}).content.decode()
+    assert "The rule is valid" in good and "1901" in good and "1902" in good
+
+
+def test_it_creates_programs_and_versions(client, make_user, ranked):
+    login(client, make_user, Role.PROGRAM_MANAGER)
+    response = client.post(reverse("targeting:create_program"), {"name": "PKH", "rule": RULE, "unit": "household"})
+    program = services.Program.objects.get(name="PKH")
+    assert response.url == reverse("targeting:program", args=[program.pk])
+    client.post(reverse("targeting:add_version", args=[program.pk]), {"rule": "desil <= 3", "unit": "household"})
+    assert program.versions.count() == 2
+    client.post(reverse("targeting:add_version", args=[program.pk]), {"rule": "desi <= 3", "unit": "household"})
+    assert program.versions.count() == 2
+
+
+def test_it_draws_a_list_with_quotas_and_warns(client, make_user, ranked):
+    login(client, make_user, Role.PROGRAM_MANAGER)
+    program = services.do_create_program("Uji", RULE, "household")
+    response = client.post(reverse("targeting:build_list", args=[program.pk]),
+                           {"run": ranked.pk, "quotas": "1901,9\n1902,1", "grace": "0"}, follow=True)
+    assert "larger than its eligible population" in response.content.decode()
+    bad = client.post(reverse("targeting:build_list", args=[program.pk]),
+                      {"run": ranked.pk, "quotas": "19,9\n1902,1"}, follow=True)
+    assert "overlap" in bad.content.decode()
+
+
+def test_exports_are_logged_and_formula_safe(client, make_user, blist):
+    user = login(client, make_user, Role.NATIONAL)
+    blist.entries.filter(household_id="T1").update(reason="=cmd|' /C calc'!A0")
+    xlsx = client.get(reverse("targeting:export", args=[blist.pk, "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert any(str(c.value).startswith("'=cmd") for row in sheet.iter_rows() for c in row)
+    assert client.get(reverse("targeting:export", args=[blist.pk, "pdf"])).content.startswith(b"%PDF")
+    assert client.get(reverse("targeting:export", args=[blist.pk, "exe"])).status_code == 404
+    logged = PersonalDataAccess.objects.filter(user=user, action="export", object_type="beneficiarylist")
+    assert sorted(logged.values_list("fields", flat=True)) == ["pdf", "xlsx"]
+
+
+def test_why_explains_a_household(client, make_user, blist):
+    login(client, make_user, Role.NATIONAL)
+    html = client.get(reverse("targeting:why", args=[blist.pk]) + "?household=T5").content.decode()
+    assert "does not meet the criteria" in html and "desil &lt;= 4" in html
+
+
+@pytest.mark.parametrize(("role", "shown"), [(Role.PROGRAM_MANAGER, True), (Role.NATIONAL, True),
+                                             (Role.AUDITOR, False)])
+def test_home_shows_the_programs_card(client, make_user, role, shown):
+    login(client, make_user, role)
+    assert (reverse("targeting:index") in client.get(reverse("home")).content.decode()) is shown
+
+
+@pytest.mark.parametrize(("region", "poor"), [(None, 4), (BANGKA, 3), (BELITUNG, 1)])
+def test_the_dashboard_counts_the_users_region(client, make_user, blist, region, poor):
+    login(client, make_user, Role.AUDITOR, region)
+    html = client.get(reverse("targeting:dashboard")).content.decode()
+    assert "<svg" in html and "<script" not in html.split("</head>")[1]
+    rows = client.get(reverse("targeting:dashboard_csv")).content.decode().splitlines()
+    desil = {r.split(",")[1]: int(r.split(",")[2]) for r in rows if r.startswith("desil,")}
+    assert sum(v for k, v in desil.items() if int(k) <= 4) == poor
+    coverage = next(r for r in rows if r.startswith("coverage,")).split(",")
+    assert coverage[1] == "Uji" and int(coverage[6]) == poor
+
+
+def test_the_dashboard_is_closed_to_other_roles(client, make_user, blist):
+    login(client, make_user, Role.PSM, LEVEL_REGION[Role.PSM])
+    assert client.get(reverse("targeting:dashboard")).status_code == 403
+    assert client.get(reverse("targeting:dashboard_csv")).status_code == 403
