@@ -1,6 +1,8 @@
 """The Spark engine (pyspark): local mode by default, or the session it is given."""
 
+import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -8,10 +10,18 @@ from mutakhir.engines.base import SPARK, EngineError, is_parquet, type_kind
 
 
 def local_session(master: str = "local[2]", partitions: int = 4):
-    """Return the process's SparkSession, creating a small local one if there is none."""
-    from pyspark.sql import SparkSession
+    """Return the process's SparkSession, creating a small local one if there is none.
 
+    There is one session per process, shared by PMT scoring, targeting and linkage, so it is always
+    created with Splink's similarity functions (jar) loaded.
+    """
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    # Python workers must run the driver's interpreter (the venv), not the system's python3.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (SparkSession.builder.master(master).appName("mutakhir")
+             .config("spark.jars", similarity_jar_location())
              .config("spark.ui.enabled", "false")
              .config("spark.sql.shuffle.partitions", str(partitions))
              .config("spark.ui.showConsoleProgress", "false")

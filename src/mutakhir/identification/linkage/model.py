@@ -7,8 +7,6 @@ is for national runs. Training is capped so that common names cannot blow up mem
 # ruff: noqa: S608 -- SQL is built from our own table names and constants, never from input values.
 
 import logging
-import os
-import sys
 from contextlib import contextmanager
 
 import duckdb
@@ -61,17 +59,10 @@ def result_schema() -> pa.Schema:
 
 
 def local_spark():
-    """Return a local-mode Spark session with Splink's similarity functions (jar) loaded."""
-    from pyspark.sql import SparkSession
-    from splink.backends.spark import similarity_jar_location
+    """Return the process's local-mode Spark session (with Splink's similarity functions)."""
+    from mutakhir.engines.spark import local_session
 
-    # Python workers must run the driver's interpreter (the venv), not the system's python3.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (SparkSession.builder.master("local[2]").appName("mutakhir-match")
-            .config("spark.jars", similarity_jar_location())
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate())
+    return local_session("local[2]", partitions=4)
 
 
 def link(left: pa.Table, right: pa.Table, *, engine: str = "duckdb", variant: str = "indonesian",
