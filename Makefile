@@ -5,7 +5,7 @@ PORT ?= 8000
 DEMO_HOUSEHOLDS ?= 50000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test test-deps lint audit bench clean
+.PHONY: install demo test test-deps lint audit clean
 
 $(VENV)/.installed: pyproject.toml
 	@PY=$$(scripts/find-python) && echo "Using $$PY" && $$PY -m venv $(VENV)
@@ -18,10 +18,12 @@ demo: install
 	DEBUG=1 $(BIN)/mutakhir demo --households $(DEMO_HOUSEHOLDS)
 	DEBUG=1 $(BIN)/mutakhir serve --port $(PORT)
 
-# Debian packages the browser tests need (Chromium driven by Playwright, never a downloaded browser).
+# Debian packages the tests need: Chromium for the browser tests (driven by Playwright, never a
+# downloaded browser) and Java for Spark (both part of this machine kind's image but for chromium).
 test-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \
+		openjdk-17-jre-headless >/dev/null; }
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -33,9 +35,6 @@ audit: install
 
 test: install test-deps lint
 	$(BIN)/pytest $(PYTEST_ARGS)
-
-bench: install
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
