@@ -19,7 +19,7 @@ demo: install
 	DEBUG=1 $(BIN)/mutakhir serve --port $(PORT)
 
 # Debian packages the tests need: Chromium for the browser tests (driven by Playwright, never a
-# downloaded browser) and Java for Spark (both part of this machine kind's image but for chromium).
+# downloaded browser) and Java for Spark (Java ships with this kind of machine; chromium does not).
 test-deps:
 	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \

@@ -86,11 +86,14 @@ def sample(folder: Path, target: Path, members: int) -> None:
                 o.write(line)
 
 
-def scratch(backend: str) -> dict:
-    """Create an empty database with the schema and province 19's regions; return its environment."""
+def scratch(backend: str, name: str = "bench") -> dict:
+    """Create an empty database with the schema and province 19's regions; return its environment.
+
+    `name` names the scratch database: var/bench/<name>.sqlite3, or PostgreSQL database mutakhir_<name>.
+    """
     env = dict(os.environ, DEBUG="1", MUTAKHIR_HOME=str(ROOT))
     if backend == "sqlite":
-        path = ROOT / "var" / "bench" / "bench.sqlite3"
+        path = ROOT / "var" / "bench" / f"{name}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
@@ -99,9 +102,9 @@ def scratch(backend: str) -> dict:
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS mutakhir_bench")
-            conn.execute("CREATE DATABASE mutakhir_bench")
-        env["DATABASE_URL"] = PG_BENCH
+            conn.execute(f"DROP DATABASE IF EXISTS mutakhir_{name}")
+            conn.execute(f"CREATE DATABASE mutakhir_{name}")
+        env["DATABASE_URL"] = PG_BENCH.rsplit("/", 1)[0] + f"/mutakhir_{name}"
     for args in (["migrate", "-v0"], ["regions", "load", "--prefix", "19"]):
         subprocess.run([VENV_BIN / "mutakhir", *args], env=env, check=True, capture_output=True)
     return env

@@ -2,13 +2,19 @@
 
 Pages are cut by `household_id` (the default ordering, unique): each page asks for one row more than
 it shows to know whether a next page exists, so no COUNT(*) runs over a million households.
+
+A name prefix first asks the name index for at most NAME_PROBE matching households: a rare name gives
+them all, and the page is cut from that list (a short sort); a common one gives up, and the households
+are walked in `household_id` order, each tested for a matching member, which finds a page in a few
+hundred rows. Either way the work does not grow with the number of matches (bench/search.py).
 """
 
 import re
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from mutakhir.regions.codes import RegionCodeError, level_of, normalize_code
@@ -18,6 +24,7 @@ from .access import households_for
 from .models import Member, name_key
 
 PAGE_SIZE = 20
+NAME_PROBE = 2000  # up to this many households matching a name prefix, the page is cut from their list
 ID_NUMBER = re.compile(r"^\d{16}$")
 
 
@@ -90,7 +97,7 @@ def find_households(user, *, q="", region="", after="", before="", size=PAGE_SIZ
         households = households.filter(pk__in=_member_households(Q(nik=q) | Q(kk=q)))
     elif q:
         key = name_key(q)
-        households = households.filter(pk__in=_member_households(Q(name_key__startswith=key)))
+        households = _with_member_named(households, key)
     if before:
         households = households.filter(household_id__lt=before).order_by("-household_id")
     else:
@@ -112,6 +119,24 @@ def find_households(user, *, q="", region="", after="", before="", size=PAGE_SIZ
 def _member_households(condition):
     # Only household ids: the outer queryset already limits them to the user's scope.
     return Member.objects.filter(condition).values("household_id")
+
+
+def _name_prefix(key) -> Q:
+    condition = Q(name_key__startswith=key)
+    if connection.vendor == "sqlite" and key:
+        # SQLite's LIKE is case-insensitive, so it cannot use the (binary) index: add the byte range
+        # of the prefix, which can. (PostgreSQL's LIKE uses its varchar_pattern_ops index.)
+        condition &= Q(name_key__gte=key, name_key__lt=key[:-1] + chr(ord(key[-1]) + 1))
+    return condition
+
+
+def _with_member_named(households, key):
+    """Limit households to those with a member whose search key starts with `key`."""
+    condition = _name_prefix(key)
+    probe = list(Member.objects.filter(condition).order_by().values_list("household_id", flat=True)[:NAME_PROBE + 1])
+    if len(probe) <= NAME_PROBE:
+        return households.filter(pk__in=set(probe))
+    return households.filter(Exists(Member.objects.filter(condition, household=OuterRef("pk"))))
 
 
 def _row(household, key) -> Row:
