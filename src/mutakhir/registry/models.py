@@ -152,6 +152,9 @@ class Member(models.Model):
 
     class Meta:
         ordering = ["household_id", "relation", "record_id"]
+        # Name search reads household ids straight from this index (prefix match on PostgreSQL too).
+        indexes = [models.Index(fields=["name_key", "household"], name="member_name_household_idx",
+                                opclasses=["varchar_pattern_ops", "int8_ops"])]
         verbose_name = _("member")
         verbose_name_plural = _("members")
 
