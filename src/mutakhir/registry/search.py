@@ -97,7 +97,7 @@ def find_households(user, *, q="", region="", after="", before="", size=PAGE_SIZ
         households = households.filter(pk__in=_member_households(Q(nik=q) | Q(kk=q)))
     elif q:
         key = name_key(q)
-        households = _with_member_named(households, key, region or user.scope_prefix or "")
+        households = _with_member_named(households, key)
     if before:
         households = households.filter(household_id__lt=before).order_by("-household_id")
     else:
@@ -130,17 +130,10 @@ def _name_prefix(key) -> Q:
     return condition
 
 
-def _with_member_named(households, key, region_prefix):
-    """Limit households to those with a member whose search key starts with `key`.
-
-    The probe looks only inside the region searched (or the user's area), so a name that is common
-    nationally but not there still takes the short path.
-    """
+def _with_member_named(households, key):
+    """Limit households to those with a member whose search key starts with `key`."""
     condition = _name_prefix(key)
-    members = Member.objects.filter(condition).order_by()
-    if region_prefix:
-        members = members.filter(household__region__pk__startswith=region_prefix)
-    probe = list(members.values_list("household_id", flat=True)[:NAME_PROBE + 1])
+    probe = list(Member.objects.filter(condition).order_by().values_list("household_id", flat=True)[:NAME_PROBE + 1])
     if len(probe) <= NAME_PROBE:
         return households.filter(pk__in=set(probe))
     return households.filter(Exists(Member.objects.filter(condition, household=OuterRef("pk"))))
