@@ -64,8 +64,15 @@ def test_it_shows_each_role_its_work_and_its_registry_figures(role, make_user, m
     make_household(VILLAGE_OTHER_SUB)
     client.force_login(make_user(role, region))
     response = client.get(reverse("home"), headers={"Accept-Language": "en"})
-    assert [t for t, _ in response.context["tasks"]] == [t for t, _ in ROLE_TASKS[role]]
+    assert [t[0] for t in response.context["tasks"]] == [t[0] for t in ROLE_TASKS.get(role, [])]
     figures = response.context["figures"]
     assert figures.households == (1 if region and len(region) > 4 else 2)
     assert sum(n for _, n in figures.by_region) == (figures.households if region != VILLAGE_IN else 0)
     assert (reverse("registry:search") in response.content.decode()) is (role != Role.PROGRAM_MANAGER)
+
+
+@pytest.mark.parametrize("role", ["registrar", "psm"])
+def test_it_links_village_roles_to_their_registrations(role, make_user, client):
+    client.force_login(make_user(role, VILLAGE_IN))
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("registration:list") in page and "Buka pendaftaran" in page

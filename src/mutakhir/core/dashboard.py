@@ -15,18 +15,15 @@ from mutakhir.registry.models import Household, Member
 # What each role does (DOMAIN.md, "Who uses it"); none of these stages is built yet.
 ROLE_TASKS = {
     Role.REGISTRAR: [(_("Registrations"), _("Record active registrations of your village: applicants who come "
-                                            "to the village office with a KTP or KK."))],
-    # Verification (PSM, TKSK) is built: a card of its own.
+                                            "to the village office with a KTP or KK."),
+                      "registration:list", _("Open registrations"))],
     Role.PSM: [(_("Passive registration"), _("Propose households you visit, or that the village deliberation "
-                                             "(Musdes) names, for registration."))],
-    Role.TKSK: [],  # verification is built: a card of its own
-    Role.DISTRICT_OPERATOR: [],  # identification, prelists, verification and decrees have cards of their own
-    Role.DISTRICT_HEAD: [],  # decrees are built: a card of their own
-    Role.NATIONAL: [],  # ranking runs are built: a card of their own
-    Role.PROGRAM_MANAGER: [],  # programs and beneficiary lists are built: a card of their own
+                                             "(Musdes) names, for registration."),
+                "registration:list", _("Open registrations"))],
     Role.AUDITOR: [(_("Read-only overview"), _("Read everything in your scope; you change nothing. Revealing a "
-                                               "full NIK or KK needs a reason and is logged."))],
+                                               "full NIK or KK needs a reason and is logged."), None, "")],
 }
+"""Role cards without a page of their own elsewhere on the home page: (title, text, URL name, link)."""
 
 
 @dataclass
