@@ -8,22 +8,15 @@ baseline enters the first ~1,000 households one by one through check_registratio
 as the form and the API do (validation, duplicate guard, history signals).
 """
 
-import argparse
 import csv
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from registry_import import ROOT, generate, sample, scratch  # noqa: E402
-
-
-def run_child(env: dict, *args) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+from registry_import import ROOT, datasets, import_arguments, measure  # noqa: E402
 
 
 def _setup():
@@ -77,32 +70,17 @@ def child_baseline(dataset: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=100_000)
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--baseline-members", type=int, default=4_000)
-    parser.add_argument("--child-import")
-    parser.add_argument("--child-baseline")
-    args = parser.parse_args()
+    args = import_arguments(__doc__, members=100_000, baseline_members=4_000).parse_args()
     if args.child_import:
         return child_import(args.child_import)
     if args.child_baseline:
         return child_baseline(args.child_baseline)
-    data = ROOT / "var" / "bench" / f"registration-{args.members}"
-    if not (data / "members.csv").exists():
-        generate(data, args.members)
-    small = data.with_name(data.name + f"-sample{args.baseline_members}")
-    if not (small / "members.csv").exists():
-        sample(data, small, args.baseline_members)
-    rows = []
-    for backend in args.backends.split(","):
-        for label, flag, dataset in (("bulk import", "--child-import", data), ("services (base)", "--child-baseline",
-                                                                              small)):
-            print(f"{backend}: {label} ...", file=sys.stderr)
-            result = run_child(scratch(backend), flag, str(dataset))
-            total = result["households"] + result["members"]
-            rows.append((backend, label, result["households"], result["members"], result["seconds"],
-                         max(total, 1) / result["seconds"]))
+    data, small = datasets(ROOT / "var" / "bench" / f"registration-{args.members}", args.members,
+                           args.baseline_members)
+    runs = (("bulk import", "--child-import", data), ("services (base)", "--child-baseline", small))
+    rows = [(backend, label, r["households"], r["members"], r["seconds"],
+             max(r["households"] + r["members"], 1) / r["seconds"])
+            for backend, label, r in measure(args.backends, runs, script=__file__)]
     print(f"{'backend':<11} {'method':<16} {'households':>10} {'members':>9} {'seconds':>8} {'rows/s':>8} "
           f"{'100k rows':>9}")
     for backend, label, h, m, s, rps in rows:

@@ -110,9 +110,42 @@ def scratch(backend: str, name: str = "bench") -> dict:
     return env
 
 
-def run_child(env: dict, *args) -> dict:
-    out = subprocess.run([sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True)
+def run_child(env: dict, *args, script: str = __file__) -> dict:
+    """Run `script` with `args` in a child process on `env`'s database; return its last line's JSON."""
+    out = subprocess.run([sys.executable, script, *args], env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def import_arguments(doc: str, members: int, baseline_members: int) -> argparse.ArgumentParser:
+    """Return the options of an import benchmark; the --child-* ones run one measurement in a child."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--members", type=int, default=members)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--baseline-members", type=int, default=baseline_members)
+    parser.add_argument("--child-import")
+    parser.add_argument("--child-baseline")
+    return parser
+
+
+def datasets(data: Path, members: int, baseline_members: int) -> tuple[Path, Path]:
+    """Return a dataset of about `members` members and its baseline sample, made when missing."""
+    if not (data / "members.csv").exists():
+        print(f"generating {members} members in {data} ...", file=sys.stderr)
+        generate(data, members)
+    small = data.with_name(data.name + f"-sample{baseline_members}")
+    if not (small / "members.csv").exists():
+        sample(data, small, baseline_members)
+    return data, small
+
+
+def measure(backends: str, runs, script: str = __file__) -> list[tuple[str, str, dict]]:
+    """Run each (label, child flag, dataset) of `runs` on a fresh scratch database of every backend."""
+    results = []
+    for backend in backends.split(","):
+        for label, flag, dataset in runs:
+            print(f"{backend}: {label} ...", file=sys.stderr)
+            results.append((backend, label, run_child(scratch(backend), flag, str(dataset), script=script)))
+    return results
 
 
 def child_import(dataset: str) -> None:
@@ -166,34 +199,19 @@ def child_baseline(dataset: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=1_000_000)
+    parser = import_arguments(__doc__, members=1_000_000, baseline_members=10_000)
     parser.add_argument("--data", type=Path, help="Dataset folder (generated there when missing).")
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--baseline-members", type=int, default=10_000)
-    parser.add_argument("--child-import")
-    parser.add_argument("--child-baseline")
     args = parser.parse_args()
     if args.child_import:
         return child_import(args.child_import)
     if args.child_baseline:
         return child_baseline(args.child_baseline)
-    data = args.data or ROOT / "var" / "bench" / f"registry-{args.members}"
-    if not (data / "members.csv").exists():
-        print(f"generating {args.members} members in {data} ...", file=sys.stderr)
-        generate(data, args.members)
-    small = data.with_name(data.name + f"-sample{args.baseline_members}")
-    if not (small / "members.csv").exists():
-        sample(data, small, args.baseline_members)
-    rows = []
-    for backend in args.backends.split(","):
-        for label, flag, dataset in (("registry import", "--child-import", data),
-                                     ("save() per row", "--child-baseline", small)):
-            print(f"{backend}: {label} ...", file=sys.stderr)
-            result = run_child(scratch(backend), flag, str(dataset))
-            total = result["households"] + result["members"]
-            rows.append((backend, label, result["households"], result["members"], result["seconds"],
-                         total / result["seconds"], result["members"] / result["seconds"]))
+    data, small = datasets(args.data or ROOT / "var" / "bench" / f"registry-{args.members}", args.members,
+                           args.baseline_members)
+    runs = (("registry import", "--child-import", data), ("save() per row", "--child-baseline", small))
+    rows = [(backend, label, r["households"], r["members"], r["seconds"],
+             (r["households"] + r["members"]) / r["seconds"], r["members"] / r["seconds"])
+            for backend, label, r in measure(args.backends, runs)]
     print(f"{'backend':<11} {'method':<16} {'households':>10} {'members':>9} {'seconds':>8} {'rows/s':>8} "
           f"{'members/s':>9}")
     for backend, label, h, m, s, rps, mps in rows:

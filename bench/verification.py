@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/verification.py [--submissions 50000] [--members 500000] [--backend sqlite|postgresql]
 
-Each phase runs in a child process on its own scratch database (var/bench/verification-*.sqlite3 or
+Each phase runs in a child process on its own scratch database (var/bench/bench_verif_*.sqlite3 or
 PostgreSQL mutakhir_bench_verif_*): "submissions" imports a JSON export through the same checks as the
 web form; "district" builds accepted verifications (4 members per household) under an approved decree
 and exports the package; "national" merges the package into a fresh registry. Prints one JSON line each.
@@ -14,10 +14,9 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+from registry_import import ROOT, scratch
+
 SUB = "190101"
 HOUSEHOLD = {"address": "Jl. Bench 1", "tenure": 2, "floor_area_m2": 36.0, "floor_material": 8, "wall_material": 4,
              "roof_material": 3, "water_source": 5, "lighting": 4, "cooking_fuel": 10, "toilet": 6}
@@ -29,26 +28,6 @@ def members(i: int, n: int) -> list[dict]:
     out += [{"ref": f"M{i}-{k}", "status": "died" if k == 4 and i % 10 == 0 else "present", "name": f"Anak {i} {k}",
              "relation": 3, "sex": 1, "birth_date": "2010-01-01"} for k in range(2, n + 1)]
     return out
-
-
-def scratch(backend: str, name: str) -> dict:
-    env = dict(os.environ, DEBUG="1", MUTAKHIR_HOME=str(ROOT))
-    if backend == "sqlite":
-        path = ROOT / "var" / "bench" / f"verification-{name}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-    else:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS mutakhir_bench_verif_{name}")
-            conn.execute(f"CREATE DATABASE mutakhir_bench_verif_{name}")
-        env["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + f"/mutakhir_bench_verif_{name}"
-    for args in (["migrate", "-v0"], ["regions", "load", "--prefix", "19"]):
-        subprocess.run([ROOT / ".venv" / "bin" / "mutakhir", *args], env=env, check=True, capture_output=True)
-    return env
 
 
 def _world(households: int, with_members: int):
@@ -161,7 +140,7 @@ def main() -> None:
         print(json.dumps({"backend": args.backend, **result}))
         return
     for phase, db in (("submissions", "sub"), ("district", "district"), ("national", "national")):
-        env = scratch(args.backend, db)
+        env = scratch(args.backend, f"bench_verif_{db}")
         out = subprocess.run([sys.executable, __file__, "--child", phase, "--submissions", str(args.submissions),
                               "--members", str(args.members), "--backend", args.backend], env=env,
                              capture_output=True, text=True)

@@ -1,9 +1,10 @@
-"""Shared fixtures: the regions of Bangka Belitung (province 19), users per role, households."""
+"""Shared fixtures: the regions of Bangka Belitung (province 19), users per role, households, browser, Spark."""
 
 import itertools
 import shutil
 
 import pytest
+from django.utils import translation
 
 from mutakhir.accounts.models import Role, User
 from mutakhir.regions.loader import LOKAL_SOURCE, load_regions, lokal_rows
@@ -15,6 +16,7 @@ SUNGAILIAT = "190101"  # a sub-district of Bangka
 VILLAGE_IN = "1901011001"  # a village in Sungailiat
 VILLAGE_OTHER_SUB = "1901022004"  # a village in Belinyu (Bangka, other sub-district)
 VILLAGE_OTHER_DISTRICT = "1902012003"  # a village in Belitung (other district)
+PASSWORD = "sandi-rahasia-123"  # every test account's, unless a test sets another
 
 _seq = itertools.count(1)
 
@@ -32,7 +34,7 @@ def make_user(regions):
     def make(role: str, region_code: str | None = None, **extra) -> User:
         n = next(_seq)
         user = User.objects.create_user(username=extra.pop("username", f"{role}{n}"),
-                                        password=extra.pop("password", "sandi-rahasia-123"),
+                                        password=extra.pop("password", PASSWORD),
                                         role=role, region_id=region_code, **extra)
         return user
 
@@ -57,6 +59,22 @@ def make_household(regions):
 ALL_ROLES = [r.value for r in Role]
 
 
+def in_english():
+    """Messages in English, the msgids the tests assert on; a folder makes it its own autouse fixture."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def spark_session():
+    """One small local SparkSession for the whole test session."""
+    from mutakhir.engines.spark import local_session
+
+    spark = local_session("local[1]", partitions=1)
+    yield spark
+    spark.stop()
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -73,3 +91,28 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def new_page(browser, base_url: str, locale="en-US", width=420, timeout=10_000, **options):
+    """Open a page in a fresh browser context (its own cookies); close it with page.context.close()."""
+    context = browser.new_context(base_url=base_url, locale=locale, viewport={"width": width, "height": 900},
+                                  **options)
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized English page on the live server; browser tests wanting another one override it."""
+    page = new_page(browser, live_server.url)
+    yield page
+    page.context.close()
+
+
+def sign_in(page, username: str, password=PASSWORD) -> None:
+    """Log in through the login form (any language)."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("form button").last.click()

@@ -8,7 +8,7 @@ import os
 import re
 
 import pytest
-from conftest import BANGKA, VILLAGE_IN
+from conftest import BANGKA, PASSWORD, VILLAGE_IN, new_page
 from playwright.sync_api import expect
 
 from mutakhir.accounts.models import Role
@@ -16,17 +16,14 @@ from mutakhir.registry.display import mask_id
 from mutakhir.registry.models import Member
 
 pytestmark = pytest.mark.browser
-PASSWORD = "sandi-rahasia-123"
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = new_page(browser, live_server.url, locale="id-ID", width=1100)
     yield page
-    context.close()
+    page.context.close()
 
 
 def shot(page, name):

@@ -3,9 +3,8 @@
 import datetime as dt
 
 import pytest
-from conftest import BANGKA, VILLAGE_IN
+from conftest import BANGKA, VILLAGE_IN, in_english
 from django.core.cache import cache
-from django.utils import translation
 
 from mutakhir.accounts.models import Role
 from mutakhir.complaints import public
@@ -13,11 +12,7 @@ from mutakhir.complaints.services import do_file_complaint
 from mutakhir.regions.models import Region
 from mutakhir.registry.models import UpdatePeriod
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+english = pytest.fixture(autouse=True)(in_english)
 
 
 @pytest.fixture(autouse=True)

@@ -3,22 +3,13 @@
 import os
 
 import pytest
-from conftest import VILLAGE_IN
+from conftest import VILLAGE_IN, sign_in
 from playwright.sync_api import expect
 
 from mutakhir.complaints.models import Complaint
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 420, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def test_a_citizen_files_and_follows_and_an_operator_answers(page, operator):
@@ -37,10 +28,7 @@ def test_a_citizen_files_and_follows_and_an_operator_answers(page, operator):
     code = page.locator("#follow-code").inner_text()
     assert Complaint.objects.get().ticket == ticket and Complaint.objects.get().region_id == VILLAGE_IN
 
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", operator.username)
-    page.fill("input[name=password]", "sandi-rahasia-123")
-    page.locator("form button").last.click()
+    sign_in(page, operator.username)
     page.goto(f"/complaints/{ticket}/")
     page.select_option("#id_assignee", str(operator.pk))
     page.get_by_role("button", name="Assign").click()

@@ -1,8 +1,7 @@
 """Identification fixtures: a district operator of Bangka and a matched update period."""
 
 import pytest
-from conftest import BANGKA
-from django.utils import translation
+from conftest import BANGKA, in_english
 
 from mutakhir.accounts.models import Role
 from mutakhir.core.models import JobRun
@@ -10,12 +9,7 @@ from mutakhir.identification.services import do_start_match
 
 from . import scenario
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Assert on the English msgids (the Indonesian translations live in locale/)."""
-    with translation.override("en"):
-        yield
+english = pytest.fixture(autouse=True)(in_english)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from conftest import new_page, sign_in
 from playwright.sync_api import expect
 
 from mutakhir.core.models import PersonalDataAccess
@@ -14,22 +15,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def page(live_server, browser):
-    context = browser.new_context(base_url=live_server.url, locale="en-US", accept_downloads=True,
-                                  viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)  # the match itself runs within the start request (immediate tasks)
+def page(browser, live_server):
+    # The match itself runs within the start request (immediate tasks): a long timeout.
+    page = new_page(browser, live_server.url, width=1100, timeout=60_000, accept_downloads=True)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_an_operator_matches_reviews_freezes_and_prints(page, operator, period, tmp_path):
     period, _expected = period
     scenario.duplicate_registry_household("B00000")
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", operator.username)
-    page.fill("input[name=password]", "sandi-rahasia-123")
-    page.locator("form button").last.click()
+    sign_in(page, operator.username)
     page.get_by_role("link", name="Open identification").click()
     page.get_by_label("Update period").select_option(label=f"{period.name} · {period.region.name}")
     page.get_by_role("button", name="Start matching").click()

@@ -1,5 +1,5 @@
 import pytest
-from django.utils import translation
+from conftest import in_english
 
 from mutakhir.ranking.fit import fit_pmt
 from mutakhir.ranking.survey import FitSettings
@@ -13,11 +13,7 @@ def settings(**overrides) -> FitSettings:
     return FitSettings(**base | overrides)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English (the msgids); the default language is Indonesian."""
-    with translation.override("en"):
-        yield
+english = pytest.fixture(autouse=True)(in_english)
 
 
 @pytest.fixture(scope="module")

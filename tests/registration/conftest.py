@@ -3,8 +3,7 @@
 import datetime as dt
 
 import pytest
-from conftest import BANGKA, VILLAGE_IN
-from django.utils import translation
+from conftest import BANGKA, VILLAGE_IN, in_english
 
 from mutakhir.accounts.models import Role
 from mutakhir.registry.models import UpdatePeriod
@@ -15,11 +14,7 @@ CHILD_NIK = "1901011203100003"  # boy born 2010-03-12
 KK = "1901011503200003"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Assert on the English msgids (the Indonesian translations live in locale/)."""
-    with translation.override("en"):
-        yield
+english = pytest.fixture(autouse=True)(in_english)
 
 
 @pytest.fixture

@@ -140,3 +140,8 @@ def test_it_refuses_villages_outside_the_token_users_scope(call, make_user, peri
     psm = make_user(Role.PSM, VILLAGE_IN)
     response = call("post", URL, psm, payload(region_code=VILLAGE_OTHER_DISTRICT))
     assert response.status_code == 422 and "region_code" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("query", ["page=100000000000000000000", "page=0", "page_size=100000"])
+def test_it_refuses_out_of_range_pages_instead_of_failing(call, registrar, query):
+    assert call("get", f"{URL}?{query}", registrar).status_code == 422

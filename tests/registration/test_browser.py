@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from conftest import VILLAGE_IN
+from conftest import VILLAGE_IN, sign_in
 from django.core.cache import cache
 from playwright.sync_api import expect
 
@@ -16,22 +16,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def page(live_server, browser):
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 420, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def test_a_registrar_registers_and_the_citizen_checks(page, registrar, monkeypatch):
     monkeypatch.setattr(status_checks, "MIN_SECONDS", 0)
     cache.clear()  # rate-limit counters of earlier tests
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", registrar.username)
-    page.fill("input[name=password]", "sandi-rahasia-123")
-    page.locator("form button").last.click()
+    sign_in(page, registrar.username)
     page.goto("/registrations/new/?channel=aktif")
     expect(page.locator("#id_region_code")).to_have_value(VILLAGE_IN)
     page.fill("#id_address", "Jl. Melati No. 3")

@@ -1,10 +1,15 @@
-"""Verification fixtures: an update period, a prelist per village, complete answers, staff per role."""
+"""Verification fixtures: an update period, a prelist per village, complete answers, staff per role.
+
+The pytest fixtures below are imported by the verification and decrees conftests.
+"""
 
 import datetime as dt
 import itertools
 
-from conftest import BANGKA
+import pytest
+from conftest import BANGKA, SUNGAILIAT, VILLAGE_IN, in_english
 
+from mutakhir.accounts.models import Role
 from mutakhir.identification.models import Category, Prelist, PrelistEntry
 from mutakhir.registration.models import Channel, Registration, RegistrationMember
 from mutakhir.registry.models import UpdatePeriod
@@ -60,3 +65,33 @@ def accept(entry, verifier, reviewer, data=None, outcome="verified", **extra):
     v = do_save(v, version=v.version, outcome=outcome, answers=data or answers(), actor=verifier, submit=True,
                 **extra)
     return do_review(v, accept=True, actor=reviewer)
+
+
+english = pytest.fixture(autouse=True)(in_english)
+
+
+@pytest.fixture
+def client(client):
+    """Ask for English pages: the tests assert on the msgids."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def operator(make_user):
+    return make_user(Role.DISTRICT_OPERATOR, "1901")
+
+
+@pytest.fixture
+def psm(make_user):
+    return make_user(Role.PSM, VILLAGE_IN)
+
+
+@pytest.fixture
+def tksk(make_user):
+    return make_user(Role.TKSK, SUNGAILIAT)
+
+
+@pytest.fixture
+def entry(make_household, operator):
+    return make_entry(make_prelist(VILLAGE_IN, operator), make_household(VILLAGE_IN, members=2))

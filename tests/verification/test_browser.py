@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from conftest import VILLAGE_IN
+from conftest import VILLAGE_IN, new_page, sign_in
 from playwright.sync_api import expect
 
 from mutakhir.accounts.models import Role
@@ -14,18 +14,11 @@ from .fixtures import accept, make_entry, make_period, make_prelist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-PASSWORD = "sandi-rahasia-123"
 
 
 def open_as(browser, live_server, user, width=420):
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": width, "height": 900},
-                                  accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button").last.click()
+    page = new_page(browser, live_server.url, width=width, accept_downloads=True)
+    sign_in(page, user.username)
     return page
 
 

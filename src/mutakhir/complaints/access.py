@@ -9,6 +9,7 @@
 
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role, User
 
 from .models import Complaint
@@ -18,22 +19,16 @@ ASSIGN_ROLES = {Role.DISTRICT_OPERATOR}
 READ_ROLES = HANDLE_ROLES | {Role.DISTRICT_HEAD, Role.NATIONAL, Role.AUDITOR}
 
 
-def _has(user, roles) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.role in roles
-
-
 def can_read(user) -> bool:
-    return _has(user, READ_ROLES)
+    return has_role(user, READ_ROLES)
 
 
 def can_handle(user) -> bool:
-    return _has(user, HANDLE_ROLES)
+    return has_role(user, HANDLE_ROLES)
 
 
 def can_assign(user) -> bool:
-    return _has(user, ASSIGN_ROLES)
+    return has_role(user, ASSIGN_ROLES)
 
 
 def complaints_for(user):

@@ -5,10 +5,9 @@ so neither the answer nor its timing tells whether a ticket exists.
 """
 
 import hashlib
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from mutakhir.core.public import over_limit, pad
 
 from .models import Complaint, Status
 from .services import follow_matches
@@ -30,26 +29,14 @@ class Answer:
     answer: str = ""
 
 
-def _hit(key: str, limit: tuple[int, int]) -> bool:
-    """Count one use of `key`; return True when it is over its limit."""
-    count, window = limit
-    cache.add(key, 0, window)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, window)
-        used = 1
-    return used > count
-
-
 def filing_limited(client: str) -> bool:
-    return _hit(f"complaint-file:ip:{client}", FILE_PER_CLIENT)
+    return over_limit(f"complaint-file:ip:{client}", FILE_PER_CLIENT)
 
 
 def follow_limited(client: str, ticket: str) -> bool:
     digest = hashlib.sha256(ticket.upper().encode()).hexdigest()[:32]
-    over_client = _hit(f"complaint-follow:ip:{client}", FOLLOW_PER_CLIENT)
-    over_ticket = _hit(f"complaint-follow:ticket:{digest}", FOLLOW_PER_TICKET)
+    over_client = over_limit(f"complaint-follow:ip:{client}", FOLLOW_PER_CLIENT)
+    over_ticket = over_limit(f"complaint-follow:ticket:{digest}", FOLLOW_PER_TICKET)
     return over_client or over_ticket
 
 
@@ -67,6 +54,4 @@ def follow(ticket: str, code: str) -> Answer:
 
 def padded(started: float) -> None:
     """Sleep until MIN_SECONDS have passed since `started` (time.monotonic())."""
-    left = MIN_SECONDS - (time.monotonic() - started)
-    if left > 0:
-        time.sleep(left)
+    pad(started, MIN_SECONDS)

@@ -7,6 +7,7 @@ auditors read. Everybody else sees no decree.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 
 from .models import Decree
@@ -16,20 +17,16 @@ APPROVE_ROLES = {Role.DISTRICT_HEAD}
 READ_ROLES = COMPILE_ROLES | APPROVE_ROLES | {Role.NATIONAL, Role.AUDITOR}
 
 
-def _has(user, roles) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles)
-
-
 def can_read(user) -> bool:
-    return _has(user, READ_ROLES)
+    return has_role(user, READ_ROLES)
 
 
 def can_compile(user) -> bool:
-    return _has(user, COMPILE_ROLES)
+    return has_role(user, COMPILE_ROLES)
 
 
 def can_approve(user) -> bool:
-    return _has(user, APPROVE_ROLES)
+    return has_role(user, APPROVE_ROLES)
 
 
 def decrees_for(user):

@@ -9,6 +9,7 @@ Role rules (to move into accounts' RoleBackend once it grows identification perm
 
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 from mutakhir.registry.models import UpdatePeriod
 
@@ -19,22 +20,16 @@ READ_RUN_ROLES = RUN_ROLES | {Role.AUDITOR}
 READ_PRELIST_ROLES = READ_RUN_ROLES | {Role.TKSK, Role.PSM}
 
 
-def _has(user, roles) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.role in roles
-
-
 def can_run(user) -> bool:
-    return _has(user, RUN_ROLES)
+    return has_role(user, RUN_ROLES)
 
 
 def can_read_runs(user) -> bool:
-    return _has(user, READ_RUN_ROLES)
+    return has_role(user, READ_RUN_ROLES)
 
 
 def can_read_prelists(user) -> bool:
-    return _has(user, READ_PRELIST_ROLES)
+    return has_role(user, READ_PRELIST_ROLES)
 
 
 def runs_for(user):

@@ -9,6 +9,7 @@ Role rules (to move into accounts' RoleBackend once it grows ranking permissions
 
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 
 from .models import PmtModelVersion, RankingResult, RankingRun
@@ -18,22 +19,16 @@ RESULT_ROLES = MANAGE_ROLES | {Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD, Role.
 RUN_ROLES = RESULT_ROLES | {Role.PROGRAM_MANAGER}
 
 
-def _has(user, roles) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.role in roles
-
-
 def can_manage(user) -> bool:
-    return _has(user, MANAGE_ROLES)
+    return has_role(user, MANAGE_ROLES)
 
 
 def can_read_results(user) -> bool:
-    return _has(user, RESULT_ROLES)
+    return has_role(user, RESULT_ROLES)
 
 
 def can_read_runs(user) -> bool:
-    return _has(user, RUN_ROLES)
+    return has_role(user, RUN_ROLES)
 
 
 def runs_for(user):

@@ -9,6 +9,7 @@ Role rules (to move into accounts' RoleBackend once it grows registration permis
 
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 
 from .models import Channel, Musdes, Registration, RegistrationImport
@@ -25,22 +26,16 @@ ROLE_CHANNELS = {
 }
 
 
-def _has(user, roles) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.role in roles
-
-
 def can_read(user) -> bool:
-    return _has(user, READ_ROLES)
+    return has_role(user, READ_ROLES)
 
 
 def can_enter(user) -> bool:
-    return _has(user, ENTER_ROLES)
+    return has_role(user, ENTER_ROLES)
 
 
 def can_import(user) -> bool:
-    return _has(user, IMPORT_ROLES)
+    return has_role(user, IMPORT_ROLES)
 
 
 def channels_for(user) -> set[str]:

@@ -6,7 +6,7 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from ninja import Header, Router
+from ninja import Field, Header, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status as Reply
 
@@ -63,6 +63,14 @@ def _body_digest(payload) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class BoundedPagination(PageNumberPagination):
+    """Page numbers with an upper bound: a huge page would overflow the database's OFFSET."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=200)
+
+
 @router.post("", response={201: RegistrationOut, **ERRORS}, summary="Register a household")
 def create_registration(request, payload: RegistrationIn,
                         idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=120)):
@@ -96,7 +104,7 @@ def create_registration(request, payload: RegistrationIn,
 
 @router.get("", response={200: list[RegistrationRow], 400: Problem, 401: Problem, 422: Problem},
             summary="List registrations in your area")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPagination, page_size=50)
 def list_registrations(request, status: Status | None = None, region_code: str | None = None):
     """List registrations in the caller's scope, newest first; filter by status or region-code prefix."""
     queryset = registrations_for(request.user)

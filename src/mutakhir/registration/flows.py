@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from mutakhir.core import flows
+
 from .models import Status
 
 NEXT = {
@@ -15,20 +17,12 @@ EDITABLE = {Status.SUBMITTED}
 IN_PROCESS = {Status.IN_IDENTIFICATION, Status.IN_VERIFICATION}
 
 
-class TransitionError(Exception):
-    """A status change the flow does not allow."""
+class TransitionError(flows.TransitionError):
+    """A status change the registration flow does not allow."""
 
-    def __init__(self, old, new):
-        super().__init__(_("A registration in status “%(old)s” cannot become “%(new)s”.")
-                         % {"old": Status(old).label, "new": Status(new).label})
-        self.old, self.new = old, new
+    message = _("A registration in status “%(old)s” cannot become “%(new)s”.")
+    status = Status
 
 
-def can_move(old: str, new: str) -> bool:
-    return new in NEXT.get(old, ())
-
-
-def check_transition(old: str, new: str) -> None:
-    """Raise TransitionError unless the flow allows old -> new."""
-    if not can_move(old, new):
-        raise TransitionError(old, new)
+FLOW = flows.Flow(NEXT, TransitionError)
+can_move, check_transition = FLOW.can_move, FLOW.check_transition

@@ -5,13 +5,12 @@ said about other people. Every answer takes at least MIN_SECONDS, so timing does
 """
 
 import hashlib
-import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from mutakhir.core.nik import parse_nik
+from mutakhir.core.public import over_limit, pad
 from mutakhir.registry.models import Member, name_key
 
 from .flows import IN_PROCESS
@@ -39,22 +38,10 @@ def mask_name(name: str) -> str:
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name_key(name).split())
 
 
-def _hit(key: str, limit: tuple[int, int]) -> bool:
-    """Count one use of `key`; return True when it is over its limit."""
-    count, window = limit
-    cache.add(key, 0, window)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, window)
-        used = 1
-    return used > count
-
-
 def rate_limited(client: str, nik: str) -> bool:
     digest = hashlib.sha256(nik.encode()).hexdigest()[:32]
-    over_client = _hit(f"citizen-status:ip:{client}", PER_CLIENT)
-    over_nik = _hit(f"citizen-status:nik:{digest}", PER_NIK)
+    over_client = over_limit(f"citizen-status:ip:{client}", PER_CLIENT)
+    over_nik = over_limit(f"citizen-status:nik:{digest}", PER_NIK)
     return over_client or over_nik
 
 
@@ -80,6 +67,4 @@ def lookup(nik: str, name: str) -> Answer:
 
 def padded(started: float) -> None:
     """Sleep until MIN_SECONDS have passed since `started` (time.monotonic())."""
-    left = MIN_SECONDS - (time.monotonic() - started)
-    if left > 0:
-        time.sleep(left)
+    pad(started, MIN_SECONDS)

@@ -7,6 +7,7 @@
 
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 from mutakhir.ranking.models import RankingRun
 
@@ -16,18 +17,12 @@ MANAGE_ROLES = {Role.PROGRAM_MANAGER, Role.NATIONAL}
 READ_ROLES = MANAGE_ROLES | {Role.AUDITOR, Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD}
 
 
-def _has(user, roles) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.role in roles
-
-
 def can_manage(user) -> bool:
-    return _has(user, MANAGE_ROLES)
+    return has_role(user, MANAGE_ROLES)
 
 
 def can_read(user) -> bool:
-    return _has(user, READ_ROLES)
+    return has_role(user, READ_ROLES)
 
 
 def programs_for(user):

@@ -9,6 +9,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 from mutakhir.identification.models import PrelistEntry
 
@@ -20,20 +21,16 @@ ASSIGN_ROLES = {Role.PSM, Role.TKSK, Role.DISTRICT_OPERATOR}
 READ_ROLES = VERIFIER_ROLES | REVIEW_ROLES | {Role.DISTRICT_HEAD, Role.NATIONAL, Role.AUDITOR}
 
 
-def _has(user, roles) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles)
-
-
 def can_read(user) -> bool:
-    return _has(user, READ_ROLES)
+    return has_role(user, READ_ROLES)
 
 
 def can_review(user) -> bool:
-    return _has(user, REVIEW_ROLES)
+    return has_role(user, REVIEW_ROLES)
 
 
 def can_assign(user) -> bool:
-    return _has(user, ASSIGN_ROLES)
+    return has_role(user, ASSIGN_ROLES)
 
 
 def verifications_for(user):

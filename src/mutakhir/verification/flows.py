@@ -1,5 +1,7 @@
 """Allowed status transitions of a verification; only services.py changes a status."""
 
+from mutakhir.core import flows
+
 from .models import Status
 
 NEXT = {
@@ -12,10 +14,8 @@ NEXT = {
 EDITABLE = {Status.ASSIGNED, Status.DRAFT, Status.RETURNED}
 
 
-class TransitionError(Exception):
-    """A status change the flow does not allow."""
+class TransitionError(flows.TransitionError):
+    """A status change the verification flow does not allow (message: "old -> new")."""
 
 
-def check_transition(old: str, new: str) -> None:
-    if new not in NEXT.get(old, ()):
-        raise TransitionError(f"{old} -> {new}")
+check_transition = flows.Flow(NEXT, TransitionError).check_transition
