@@ -97,6 +97,8 @@ def new_page(browser, base_url: str, locale="en-US", width=420, timeout=10_000, 
     """Open a page in a fresh browser context (its own cookies); close it with page.context.close()."""
     context = browser.new_context(base_url=base_url, locale=locale, viewport={"width": width, "height": 900},
                                   **options)
+    # The app ignores the browser's language (Indonesian first); the language cookie is the user's switch.
+    context.add_cookies([{"name": "django_language", "value": locale[:2], "url": base_url}])
     page = context.new_page()
     page.set_default_timeout(timeout)
     return page

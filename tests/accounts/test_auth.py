@@ -63,7 +63,8 @@ def test_it_shows_each_role_its_work_and_its_registry_figures(role, make_user, m
     make_household(VILLAGE_IN, members=3)
     make_household(VILLAGE_OTHER_SUB)
     client.force_login(make_user(role, region))
-    response = client.get(reverse("home"), headers={"Accept-Language": "en"})
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("home"))
     assert [t[0] for t in response.context["tasks"]] == [t[0] for t in ROLE_TASKS.get(role, [])]
     figures = response.context["figures"]
     assert figures.households == (1 if region and len(region) > 4 else 2)
@@ -76,3 +77,10 @@ def test_it_links_village_roles_to_their_registrations(role, make_user, client):
     client.force_login(make_user(role, VILLAGE_IN))
     page = client.get(reverse("home")).content.decode()
     assert reverse("registration:list") in page and "Buka pendaftaran" in page
+
+
+def test_it_speaks_indonesian_whatever_the_browser_prefers_until_the_user_switches(make_user, client):
+    client.force_login(make_user("registrar", VILLAGE_IN))
+    assert "Beranda" in client.get(reverse("home"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert ">Home<" in client.get(reverse("home"), headers={"Accept-Language": "id"}).content.decode()

@@ -37,7 +37,7 @@ def test_a_citizen_files_and_follows_and_an_operator_answers(page, operator):
     page.get_by_role("button", name="Send answer").click()
     expect(page.locator("#complaint-status")).to_contain_text("Answered")
 
-    page.context.clear_cookies()
+    page.context.clear_cookies(name="sessionid")  # signed out; the language cookie stays
     page.goto("/complaints/follow/")
     page.fill("#id_ticket", ticket)
     page.fill("#id_code", code)

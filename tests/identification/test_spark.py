@@ -11,15 +11,10 @@ from .fixtures import scenario
 pytestmark = pytest.mark.spark
 
 
-@pytest.fixture(scope="module")
-def spark():
-    """One small local session for the module (Splink's similarity functions loaded)."""
-    pytest.importorskip("pyspark")
-    from mutakhir.identification.linkage.model import local_spark
-
-    session = local_spark()
-    yield session
-    session.stop()
+@pytest.fixture
+def spark(spark_session):
+    """The test session's one local Spark session (stopping it here would break later Spark tests)."""
+    return spark_session
 
 
 def categories(folder) -> dict:

@@ -11,7 +11,7 @@ from . import scenario
 @pytest.fixture
 def logged_in(client, operator, english):
     client.force_login(operator)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -56,7 +56,7 @@ def login(client, regions):
     def log_in(role):
         user = User.objects.create_user(f"{role}-user", password="x", role=role, region_id=USERS[role])
         client.force_login(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        client.cookies["django_language"] = "en"
         return client
 
     return log_in

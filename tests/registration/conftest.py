@@ -45,5 +45,5 @@ def payload(**overrides) -> dict:
 @pytest.fixture
 def client(client):
     """A test client whose requests ask for English."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client

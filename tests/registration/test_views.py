@@ -101,7 +101,8 @@ def citizen(client, registrar, monkeypatch):
     registrar_client = client
     registrar_client.force_login(registrar)
     registrar_client.post(reverse("registration:new"), form_data())
-    client.logout()
+    client.logout()  # drops every cookie, the language one too
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -90,7 +90,8 @@ def test_it_returns_only_the_results_partial_to_htmx(operator, client, make_hous
 
 def test_it_shows_a_household_with_labels_masks_and_a_logged_view(operator, client, make_household):
     hh = make_household(floor_material=8, has_motorcycle=True)
-    page = client.get(reverse("registry:household", args=[hh.pk]), headers={"Accept-Language": "en"})
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("registry:household", args=[hh.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "Earth" in html or "Tanah" in html

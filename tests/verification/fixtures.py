@@ -73,7 +73,7 @@ english = pytest.fixture(autouse=True)(in_english)
 @pytest.fixture
 def client(client):
     """Ask for English pages: the tests assert on the msgids."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -18,3 +18,17 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class IndonesianFirstMiddleware:
+    """Choose the language by the user's own switch (the language cookie) only, never by the browser.
+
+    Staff PCs often run an English Windows and browser; the interface is Bahasa Indonesia first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
