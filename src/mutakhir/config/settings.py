@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mutakhir.ranking",
     "mutakhir.targeting",
     "mutakhir.complaints",
+    "mutakhir.verivali",
 ]
 
 MIDDLEWARE = [

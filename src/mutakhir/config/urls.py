@@ -16,6 +16,7 @@ urlpatterns = [
     path("targeting/", include("mutakhir.targeting.urls")),
     path("ranking/", include("mutakhir.ranking.urls")),
     path("complaints/", include("mutakhir.complaints.urls")),
+    path("verivali/", include("mutakhir.verivali.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Verivali models: sync."""
