@@ -5,11 +5,11 @@ PORT ?= 8000
 DEMO_HOUSEHOLDS ?= 50000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test test-deps lint audit clean
+.PHONY: install demo test test-deps lint audit loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	@PY=$$(scripts/find-python) && echo "Using $$PY" && $$PY -m venv $(VENV)
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[test,load]"
 	@touch $@
 
 install: $(VENV)/.installed
@@ -35,6 +35,10 @@ audit: install
 
 test: install test-deps lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# 50 clients on PostgreSQL with 1,000,000 households (bench/load.py; ~5 min, plus ~5 min the first time).
+loadtest: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -42,7 +42,8 @@ def visit(client, endpoint, household):
     if endpoint.startswith("search"):
         params = {"search by region": {"region": household.region_id}, "search by name": {"q": member.name},
                   "search by NIK": {"q": member.nik}}[endpoint]
-        response = client.get(search, params, headers=RESULTS_ONLY)
+        send = client.post if endpoint == "search by NIK" else client.get  # a NIK never goes in a URL
+        response = send(search, params, headers=RESULTS_ONLY)
         if response.status_code == 403:
             return False
         page = response.context["page"]

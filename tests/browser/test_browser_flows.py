@@ -69,6 +69,7 @@ def test_it_searches_opens_and_reveals_a_household(page, make_user, household):
     expect(page.locator("#results li")).to_have_count(1)
     expect(page.locator("#results")).to_contain_text(mask_id(head.nik))
     expect(page.locator("#results")).not_to_contain_text(head.nik)
+    expect(page).to_have_url(re.compile(r"\?s="))  # an opaque search id, never the NIK
 
     page.locator("#results").get_by_role("link", name="Siti Aminah").click()
     expect(page.get_by_role("heading", name=re.compile("Rumah tangga H"))).to_be_visible()

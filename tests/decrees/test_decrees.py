@@ -1,12 +1,16 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from verification.fixtures import accept, answers, make_period
+from openpyxl import load_workbook
+from verification.fixtures import accept, answers, make_entry, make_period
 
 from mutakhir.accounts.models import Role
+from mutakhir.decrees import pdf
+from mutakhir.decrees.annex import annex
 from mutakhir.decrees.models import Decree
-from mutakhir.decrees.services import DecreeError, annex, do_approve_decree, do_compile_decree, pdf_matches
+from mutakhir.decrees.services import DecreeError, do_approve_decree, do_compile_decree, matching_file
 from mutakhir.verification.services import VerificationError, do_review, do_save
 
 
@@ -33,7 +37,8 @@ def test_it_compiles_approves_and_locks(entry, psm, tksk, operator, head, tmp_pa
         do_review(v, accept=False, reason="wrong birth date", actor=tksk)
     decree = do_approve_decree(decree, actor=head)
     assert (decree.status, decree.approved_by, decree.pdf[:4]) == (Decree.Status.APPROVED, head, b"%PDF")
-    assert pdf_matches(decree, bytes(decree.pdf)) and not pdf_matches(decree, bytes(decree.pdf) + b" ")
+    assert matching_file(decree, bytes(decree.pdf)) == "pdf" and matching_file(decree, bytes(decree.pdf) + b" ") == ""
+    assert matching_file(decree, bytes(decree.annex)) == "annex"
     with pytest.raises(DecreeError, match="approved already"):
         do_approve_decree(decree, actor=head)
     with pytest.raises(VerificationError, match="correction decree"):
@@ -66,3 +71,22 @@ def test_it_refuses_a_duplicate_number_or_a_foreign_period(entry, psm, tksk, ope
     with pytest.raises(DecreeError, match="another district"):
         do_compile_decree(district="1902", period=make_period(), number="X", date=dt.date(2025, 3, 1),
                           legal_basis="-", signer_name="-", signer_title="-", actor=operator)
+
+
+def test_it_puts_a_large_annex_in_its_own_file_with_its_sha256(entry, psm, tksk, operator, head, monkeypatch,
+                                                               tmp_path):
+    accept(entry, psm, tksk)
+    other = make_entry(entry.prelist)
+    accept(other, psm, tksk, answers(), outcome="refused")
+    monkeypatch.setattr(pdf, "PDF_TABLE_MAX_ROWS", 1)
+    monkeypatch.setattr(pdf, "annex", lambda decree: pytest.fail("the PDF must not hold the whole table"))
+    decree = do_approve_decree(compile_decree(operator), actor=head)
+    assert decree.pdf[:4] == b"%PDF" and len(decree.annex_sha256) == 64
+    sheet = load_workbook(io.BytesIO(bytes(decree.annex))).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["Decree", decree.number]
+    assert [r[2:] for r in rows[2:]] == [
+        [entry.household.household_id, "Budi", "1901********0001", "Old data, changed", "Verified"],
+        [other.registration.number, "Budi", "1901********0001", "New registrant", "Refused"]]
+    (tmp_path / "annex.xlsx").write_bytes(bytes(decree.annex))
+    call_command("decree", "verify", "--decree", decree.number, str(tmp_path / "annex.xlsx"))

@@ -1,16 +1,18 @@
 """The package round trip: export an approved decree, then merge it into a fresh national registry state."""
 
 import datetime as dt
+import io
 import zipfile
 
 import pytest
-from conftest import VILLAGE_IN
+from conftest import VILLAGE_IN, VILLAGE_OTHER_DISTRICT
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 from verification.fixtures import HOUSEHOLD, accept, make_entry, make_prelist
 
 from mutakhir.accounts.models import Role
+from mutakhir.decrees.models import PackageImport
 from mutakhir.decrees.package_export import PackageError, export_package
 from mutakhir.decrees.package_import import import_package
 from mutakhir.decrees.services import do_approve_decree
@@ -72,6 +74,7 @@ def test_it_round_trips_into_a_fresh_registry(national, make_user, tmp_path):
     assert manifest["signer"] == {"name": "H. Mulkan", "title": "Bupati Bangka"}
     assert manifest["files"]["outcomes.csv"]["rows"] == 6
     result = import_package(path)
+    assert result.flags == []
     assert result.counts["outcomes"] == {"verified": 2, "split": 1, "moved": 1, "merged": 1, "refused": 1}
     verified = Household.objects.get(household_id=national["verified"].household_id)
     assert verified.floor_material == 2
@@ -108,3 +111,41 @@ def test_it_exports_only_an_approved_decree(entry, psm, tksk, operator, tmp_path
     decree = compile_decree(operator)
     with pytest.raises(CommandError, match="not approved"):
         call_command("package", "export", "--decree", decree.number, "--out", str(tmp_path / "p.zip"))
+
+
+def test_it_refuses_a_package_listing_a_person_in_two_households(entry, psm, tksk, operator, make_user, tmp_path):
+    head = make_user(Role.DISTRICT_HEAD, "1901")
+    first, second = make_entry(entry.prelist), make_entry(entry.prelist)  # both register Rudi, one NIK
+    for e in (first, second):
+        accept(e, psm, tksk, complete(e))
+    path = tmp_path / "twice.zip"
+    with pytest.raises(Rollback), transaction.atomic():
+        export_package(do_approve_decree(compile_decree(operator), actor=head), path)
+        raise Rollback
+    with pytest.raises(PackageError) as refused:
+        import_package(path)
+    message = str(refused.value)
+    assert "two households; nothing was merged" in message
+    assert "NIK 1901********0001: households " in message
+    assert first.registration.number in message and second.registration.number in message
+    assert "members.csv rows 2, 3" in message
+    assert not Household.objects.filter(household_id=first.registration.number).exists()
+
+
+def test_it_merges_and_flags_a_person_present_in_another_districts_household(national, make_user, make_household,
+                                                                             tmp_path):
+    with pytest.raises(Rollback), transaction.atomic():
+        path, _, _ = district_work(national, make_user, tmp_path)
+        raise Rollback
+    person = national["verified"].members.order_by("record_id").first()
+    elsewhere = make_household(VILLAGE_OTHER_DISTRICT, members=1)
+    elsewhere.members.update(nik=person.nik)
+    out = io.StringIO()
+    call_command("package", "import", str(path), stdout=out)
+    result = PackageImport.objects.get()
+    flag, = result.flags
+    assert (flag["code"], flag["household"], flag["other_household"], flag["other_region"]) == (
+        "member_elsewhere", national["verified"].household_id, elsewhere.household_id, VILLAGE_OTHER_DISTRICT)
+    assert flag["nik"] == person.nik[:4] + "********" + person.nik[-4:]
+    assert f"registry household {elsewhere.household_id}" in out.getvalue() and "1 flagged" in out.getvalue()
+    assert Household.objects.get(household_id=national["verified"].household_id).floor_material == 2  # merged

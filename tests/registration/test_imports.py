@@ -129,3 +129,79 @@ def test_the_cli_imports_and_refuses_other_users(tmp_path, operator, period, reg
     assert "1 created" in out.getvalue() and (tmp_path / "errors.xlsx").exists()
     with pytest.raises(CommandError):
         call_command("registration", "import", str(path), "--period", str(period.pk), "--user", registrar.username)
+
+
+def guarded_file(path):
+    """A file whose households hit the duplicate guard three ways, plus one clean household."""
+    other_kk = "1901011503200099"
+    return write_zip(path,
+                     hh=[["H1", VILLAGE_IN, "Jl. Dahlia 9", "8", "0"],  # the NIK of a registration of the period
+                         ["H2", VILLAGE_IN, "Jl Melati No 3, Dusun II", "8", "0"],  # same head, similar address
+                         ["H3", VILLAGE_IN, "Dusun IV", "8", "0"],
+                         ["H4", VILLAGE_IN, "Dusun V", "8", "0"],  # the KK of H3, earlier in this file
+                         ["H5", VILLAGE_IN, "Dusun VI", "8", "0"]],
+                     mm=[["M1", "H1", HEAD_NIK, "", "Joko Susilo", "1", "1980-05-01", "1"],
+                         ["M2", "H2", "", "", "Budi  Santoso", "1", "", "1"],
+                         ["M3", "H3", "", other_kk, "Rina", "2", "", "1"],
+                         ["M4", "H4", "", other_kk, "Tono", "1", "", "1"],
+                         ["M5", "H5", "", "", "Wati", "2", "", "1"]])
+
+
+def test_it_reports_suspected_duplicates_and_imports_them_only_when_asked(tmp_path, operator, period, registrar):
+    from mutakhir.registration.models import Channel
+    from mutakhir.registration.services import check_registration, do_create_registration
+
+    from .conftest import payload
+
+    existing = do_create_registration(registrar, check_registration(registrar, payload(), channel=Channel.ACTIVE))
+    path = guarded_file(tmp_path / "data.zip")
+    run = import_registrations(path, period=period, user=operator)
+    assert (run.state, run.created, run.duplicates, run.rejected) == ("partial", 2, 3, 3)
+    assert set(Registration.objects.filter(import_run=run).values_list("source_key", flat=True)) == {"H3", "H5"}
+    suspected = {r[2]: (r[5], r[6]) for r in report_rows(run) if r[4] == "duplicate_suspected"}
+    assert set(suspected) == {2, 3, 5}  # households.csv rows of H1, H2 and H4
+    assert existing.number in suspected[2][1] and f"NIK {HEAD_NIK}" in suspected[2][1]
+    assert existing.number in suspected[3][1] and "similar address" in suspected[3][1]
+    assert "KK 1901011503200099" in suspected[5][1] and "H3" in suspected[5][1] and suspected[5][0] == "H4"
+    refused = import_registrations(path, period=period, user=operator)
+    assert refused.state == "failed" and "already imported" in refused.message
+
+    anyway = import_registrations(path, period=period, user=operator, allow_duplicates=True)
+    assert (anyway.state, anyway.created, anyway.already, anyway.duplicates) == ("done", 3, 2, 3)
+    assert {r[4] for r in report_rows(anyway)} == {"duplicate_imported"}
+    again = import_registrations(path, period=period, user=operator, allow_duplicates=True)
+    assert (again.created, again.already) == (0, 5) and Registration.objects.count() == 6
+
+
+def test_a_withdrawn_registration_does_not_count_as_a_duplicate(tmp_path, operator, period, registrar):
+    from mutakhir.registration.models import Channel
+    from mutakhir.registration.services import check_registration, do_create_registration, do_withdraw_registration
+
+    from .conftest import payload
+
+    existing = do_create_registration(registrar, check_registration(registrar, payload(), channel=Channel.ACTIVE))
+    do_withdraw_registration(registrar, existing, version=existing.version, reason="entered twice")
+    run = import_registrations(guarded_file(tmp_path / "data.zip"), period=period, user=operator)
+    assert (run.created, run.duplicates) == (4, 1)  # only H4, the KK repeated inside the file
+
+
+def test_the_import_page_offers_import_anyway(tmp_path, client, operator, period, registrar):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from mutakhir.registration.models import Channel, RegistrationImport
+    from mutakhir.registration.services import check_registration, do_create_registration
+
+    from .conftest import payload
+
+    do_create_registration(registrar, check_registration(registrar, payload(), channel=Channel.ACTIVE))
+    content = guarded_file(tmp_path / "data.zip").read_bytes()
+    client.force_login(operator)
+    assert "allow_duplicates" in client.get(reverse("registration:import")).text
+    client.post(reverse("registration:import"), {"file": SimpleUploadedFile("data.zip", content)})
+    first = RegistrationImport.objects.get()
+    page = client.get(reverse("registration:import_detail", args=[first.pk])).text
+    assert (first.created, first.duplicates) == (2, 3) and "suspected duplicates" in page
+    client.post(reverse("registration:import"), {"file": SimpleUploadedFile("data.zip", content),
+                                                 "allow_duplicates": "on"})
+    assert RegistrationImport.objects.latest("pk").created == 3 and Registration.objects.count() == 6

@@ -44,6 +44,28 @@ def test_it_registers_then_asks_about_a_duplicate(logged_in):
     assert confirmed.status_code == 302 and Registration.objects.count() == 2
 
 
+def test_the_receipt_pdf_shows_the_number_and_masked_identity_and_is_logged(logged_in, client, make_user):
+    import io
+
+    from pypdf import PdfReader
+
+    from mutakhir.core.models import PersonalDataAccess
+
+    logged_in.post(reverse("registration:new") + "?channel=aktif", form_data())
+    reg = Registration.objects.get()
+    assert reverse("registration:receipt_pdf", args=[reg.number]) in logged_in.get(
+        reverse("registration:receipt", args=[reg.number])).text
+    response = logged_in.get(reverse("registration:receipt_pdf", args=[reg.number]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert reg.number in text and "Budi Santoso" in text and "Active (at the village office)" in text
+    assert "1901********0001" in text and HEAD_NIK not in text and KK not in text
+    logged = PersonalDataAccess.objects.filter(action="view", object_id=str(reg.pk))
+    assert set(logged.values_list("fields", flat=True)) == {"receipt", "receipt-pdf"}
+    client.force_login(make_user(Role.REGISTRAR, "1901022004"))  # another village
+    assert client.get(reverse("registration:receipt_pdf", args=[reg.number])).status_code == 404
+
+
 def test_it_shows_errors_at_the_fields_and_escapes_names(logged_in):
     response = logged_in.post(reverse("registration:new"), form_data(**{"members-1-name": "<b>x</b>",
                                                                         "members-0-nik": "12"}))

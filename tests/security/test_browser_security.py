@@ -1,6 +1,7 @@
 """In chromium: the two-step login from password to page, and htmx working under the Content Security Policy."""
 
 import os
+import re
 import time
 
 import pytest
@@ -43,9 +44,17 @@ def test_it_enrols_verifies_and_searches_with_htmx_under_the_csp(page, make_user
     page.get_by_label("Kode enam angka").fill(f"{TOTP(device.bin_key).token():06d}")
     page.get_by_role("button", name="Konfirmasi").click()
 
+    expect(page.get_by_role("heading", name="Kode cadangan")).to_be_visible()  # shown once, after enrolment
+    expect(page.locator("ol.codes li")).to_have_count(10)
+    page.get_by_role("link", name="Kode sudah saya simpan, lanjutkan").click()
     expect(page.get_by_role("heading", name="Rumah tangga")).to_be_visible()  # back where the user was going
     page.get_by_label("Nama, NIK atau nomor KK").fill(head.name)
     page.get_by_role("button", name="Cari").click()
     expect(page.locator("#results")).to_contain_text(head.name)
+    page.get_by_label("Nama, NIK atau nomor KK").fill(head.nik)  # by POST: the NIK stays out of the address
+    page.get_by_role("button", name="Cari").click()
+    expect(page).to_have_url(re.compile(r"\?s=[\w-]+$"))
+    expect(page.locator("#results li")).to_have_count(1)
+    assert head.nik not in page.url
     time.sleep(0.2)  # let late console messages arrive
     assert page.csp_errors == []

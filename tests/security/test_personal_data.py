@@ -41,7 +41,7 @@ def test_it_keeps_a_nik_out_of_the_error_page_and_the_log(make_user, client, mon
     monkeypatch.setattr("mutakhir.registry.views.find_households", fail)
     client.force_login(make_user(Role.DISTRICT_OPERATOR, BANGKA))
     client.raise_request_exception = False
-    response = client.get(reverse("registry:search"), {"q": NIK})
+    response = client.post(reverse("registry:search"), {"q": NIK}, headers={"HX-Request": "true"})  # NIK by POST
     assert response.status_code == 500
     assert NIK not in response.content.decode() and "Traceback" not in response.content.decode()
     log = app_log.getvalue()

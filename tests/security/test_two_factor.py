@@ -79,7 +79,8 @@ def test_it_enrols_with_a_qr_code_then_verifies_at_the_next_login(make_user, cli
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code slows the next try down (1 s, 2 s, 4 s...)
     done = client.post(SETUP, {"token": code(device), "next": "/registry/households/"})
-    assert done["Location"] == "/registry/households/"
+    assert done.status_code == 200 and len(done.context["codes"]) == 10  # backup codes, shown once
+    assert 'href="/registry/households/"' in done.content.decode()
     assert client.get("/registry/households/").status_code == 200
     assert TOTPDevice.objects.get(user=user).confirmed
 

@@ -4,6 +4,12 @@ from conftest import in_english
 english = pytest.fixture(autouse=True)(in_english)
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Keep the Parquet copies of ranking runs (ranking/cache.py) out of the real media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def ranked(make_household):
     """Four households in Bangka (two villages) and one in Belitung, ranked in one run."""

@@ -65,3 +65,38 @@ def test_it_checks_quota_text():
         services.check_list_options("19,4\n1902,3", 0)
     with pytest.raises(services.TargetingError):
         services.check_list_options("1901", 0)
+
+
+def test_it_copies_the_run_once_and_reads_the_registry_each_time(ranked, make_household,
+                                                                 django_assert_max_num_queries):
+    """The immutable run is read from its Parquet copy after the first list; households come from the registry."""
+    from conftest import VILLAGE_IN
+
+    from mutakhir.ranking.cache import results_path
+    from mutakhir.ranking.models import RankingResult
+    from mutakhir.registry.models import Household
+
+    program = services.do_create_program("Uji", "desil <= 4", "household")
+    services.do_build_list(program.current, ranked)
+    copy = results_path(ranked)
+    written = copy.stat().st_mtime_ns
+    with django_assert_max_num_queries(0):
+        assert results_path(ranked) == copy  # no query: the copy is reused as it is
+    Household.objects.filter(household_id="T2").update(ended_at="2026-01-01T00:00Z")  # left the registry since
+    make_household(VILLAGE_IN, members=1, household_id="T9")  # not in the run: never listed
+    again = services.do_build_list(program.current, ranked)
+    assert copy.stat().st_mtime_ns == written
+    listed = set(again.entries.filter(status=Entry.Status.SELECTED).values_list("household_id", flat=True))
+    assert listed == {"T1", "T3", "T4"}
+    assert RankingResult.objects.filter(run=ranked).count() == 5
+
+
+def test_a_run_of_one_region_reads_only_that_region(ranked, make_household):
+    from mutakhir.ranking.models import RankingResult, RankingRun
+
+    run = RankingRun.objects.create(region_code="1902", model={}, model_sha256="0" * 64, engine="duckdb", source="t",
+                                    households=1)
+    RankingResult.objects.create(run=run, household_id="T4", score=1.0, percentile=50, desil=5, region_percentile=50,
+                                 region="1902", model_region="*")
+    summary = services.preview("desil <= 5", "household", run)
+    assert {r["region"]: r["households"] for r in summary["regions"]} == {"1902": 1}

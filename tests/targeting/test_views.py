@@ -8,7 +8,7 @@ from conftest import BANGKA
 from django.urls import reverse
 
 from mutakhir.accounts.models import Role
-from mutakhir.core.models import PersonalDataAccess
+from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.targeting import services
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,13 @@ def blist(ranked):
     return services.do_build_list(program.current, ranked)
 
 
+@pytest.fixture
+def job(blist):
+    """A finished list-drawing job for the whole country, as the task leaves it."""
+    return JobRun.objects.create(kind=services.JOB_KIND, state=JobRun.State.DONE, region_code="",
+                                 config={"program": blist.version.program_id}, result={"list": blist.pk})
+
+
 def login(client, make_user, role, region=None):
     user = make_user(role, region)
     client.force_login(user)
@@ -51,6 +58,7 @@ def endpoints(blist):
 
 
 READS = 5  # the first five endpoints read; the rest manage
+MANAGER_SCOPES = [(r, g) for r in MANAGERS for g in (None, BANGKA)]
 
 
 @pytest.mark.parametrize("role", MANAGERS)
@@ -106,15 +114,74 @@ def test_it_creates_programs_and_versions(client, make_user, ranked):
     assert program.versions.count() == 2
 
 
-def test_it_draws_a_list_with_quotas_and_warns(client, make_user, ranked):
+def test_it_draws_a_list_in_the_background_with_progress(client, make_user, ranked,
+                                                          django_capture_on_commit_callbacks):
+    user = login(client, make_user, Role.PROGRAM_MANAGER)
+    program = services.do_create_program("Uji", RULE, "household")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(reverse("targeting:build_list", args=[program.pk]),
+                               {"run": ranked.pk, "quotas": "1901,9\n1902,1", "grace": "0"})
+    job = JobRun.objects.get(kind=services.JOB_KIND)
+    assert response["Location"] == reverse("targeting:job", args=[job.pk])
+    assert job.state == JobRun.State.QUEUED and job.created_by == user and not services.BeneficiaryList.objects.exists()
+    waiting = client.get(reverse("targeting:program", args=[program.pk])).content.decode()
+    assert f'hx-get="{reverse("job_status", args=[job.pk])}"' in waiting
+    assert 'hx-trigger="every 2s"' in client.get(response["Location"]).content.decode()
+    for callback in callbacks:  # the task runs (the test backend runs it at once)
+        callback()
+    job.refresh_from_db()
+    blist = services.BeneficiaryList.objects.get()
+    assert job.state == JobRun.State.DONE and job.result["list"] == blist.pk and job.done == job.total == 3
+    assert client.get(reverse("job_status", args=[job.pk]), headers={"HX-Request": "true"}).status_code == 286
+    page = client.get(response["Location"], follow=True)
+    assert page.redirect_chain[-1][0] == reverse("targeting:list", args=[blist.pk])
+    assert "larger than its eligible population" in page.content.decode()
+
+
+def test_a_list_that_fails_keeps_its_error_on_the_job(client, make_user, ranked, django_capture_on_commit_callbacks,
+                                                      monkeypatch):
+    login(client, make_user, Role.NATIONAL)
+    program = services.do_create_program("Uji", RULE, "household")
+    def fail(*args, **kwargs):
+        raise services.TargetingError("boom")
+
+    monkeypatch.setattr(services, "run_list", fail)
+    with django_capture_on_commit_callbacks(execute=True):  # the test backend records the task's failure
+        client.post(reverse("targeting:build_list", args=[program.pk]), {"run": ranked.pk})
+    job = JobRun.objects.get(kind=services.JOB_KIND)
+    assert job.state == JobRun.State.FAILED and "boom" in job.error
+    assert not services.BeneficiaryList.objects.exists()
+    assert "boom" in client.get(reverse("targeting:job", args=[job.pk])).content.decode()
+
+
+def test_bad_list_options_start_no_job(client, make_user, ranked):
     login(client, make_user, Role.PROGRAM_MANAGER)
     program = services.do_create_program("Uji", RULE, "household")
-    response = client.post(reverse("targeting:build_list", args=[program.pk]),
-                           {"run": ranked.pk, "quotas": "1901,9\n1902,1", "grace": "0"}, follow=True)
-    assert "larger than its eligible population" in response.content.decode()
     bad = client.post(reverse("targeting:build_list", args=[program.pk]),
                       {"run": ranked.pk, "quotas": "19,9\n1902,1"}, follow=True)
-    assert "overlap" in bad.content.decode()
+    assert "overlap" in bad.content.decode() and not JobRun.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "region"), [*MANAGER_SCOPES, *((r, None) for r in READERS),
+                                              *((r, LEVEL_REGION[r]) for r in OUTSIDERS)])
+@pytest.mark.parametrize("job_region", ["", BANGKA, BELITUNG])
+def test_the_job_page_is_scoped(client, make_user, job, role, region, job_region):
+    """Managers follow the jobs of runs inside their region; nobody else sees list-drawing jobs."""
+    JobRun.objects.filter(pk=job.pk).update(region_code=job_region, state=JobRun.State.RUNNING)
+    login(client, make_user, role, region)
+    status = client.get(reverse("targeting:job", args=[job.pk])).status_code
+    inside = region is None or job_region.startswith(region)
+    if role in MANAGERS:
+        assert status == (200 if inside else 404)
+    else:
+        assert status in (403, 404)
+    assert client.get(reverse("job_status", args=[job.pk])).status_code == (200 if inside else 404)
+
+
+def test_a_finished_job_leads_to_its_list(client, make_user, job):
+    login(client, make_user, Role.NATIONAL)
+    assert client.get(reverse("targeting:job", args=[job.pk]))["Location"] == reverse("targeting:list",
+                                                                                        args=[job.result["list"]])
 
 
 def test_exports_are_logged_and_formula_safe(client, make_user, blist):

@@ -32,6 +32,7 @@ def expected(role, inside):
         "d_index": 200 if role in D_READ else 403,
         "d_detail": hidden_d or 200,
         "d_pdf": hidden_d or 200,
+        "d_annex": hidden_d or 200,
         "d_verify": hidden_d or 200,
         "d_approve": hidden_d or (302 if role == Role.DISTRICT_HEAD else 403),
     }
@@ -68,8 +69,12 @@ def test_it_scopes_every_endpoint(role, inside, client, make_user, make_househol
         "d_index": client.get(reverse("decrees:index")),
         "d_detail": client.get(reverse("decrees:detail", args=[approved.pk])),
         "d_pdf": client.get(reverse("decrees:pdf", args=[approved.pk])),
+        "d_annex": client.get(reverse("decrees:annex", args=[approved.pk])),
         "d_verify": client.post(reverse("decrees:verify", args=[approved.pk]),
-                                {"file": SimpleUploadedFile("sk.pdf", bytes(approved.pdf))}),
+                                {"file": SimpleUploadedFile("sk.xlsx", bytes(approved.annex))}),
         "d_approve": client.post(reverse("decrees:approve", args=[draft.pk])),
     }
     assert {k: r.status_code for k, r in got.items()} == expected(role, inside)
+    if expected(role, inside)["d_verify"] == 200:
+        assert b"approved annex (SHA-256 matches)" in got["d_verify"].content
+        assert got["d_annex"]["Content-Type"].startswith("application/vnd.openxmlformats")

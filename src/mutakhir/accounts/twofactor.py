@@ -3,6 +3,10 @@
 Decision: every account that sees a whole district or more, or approves, needs a second factor: district
 operators and heads, the national team, program managers (beneficiary lists), auditors (read and reveal
 across a district) and staff (the admin). Village-level roles may enrol; once enrolled they verify too.
+
+Backup codes (django-otp's static device): ten one-time codes, made at enrolment and on request, shown
+once and stored only as the device's tokens; each is accepted once at the second step, in place of the
+app's code, for a lost or dead phone. Making new codes voids the old ones.
 """
 
 from base64 import b32encode
@@ -12,6 +16,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Role
@@ -19,6 +24,8 @@ from .models import Role
 TWO_FACTOR_ROLES = frozenset({Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD, Role.NATIONAL, Role.PROGRAM_MANAGER,
                               Role.AUDITOR})
 DEVICE_NAME = "Mutakhir"
+BACKUP_DEVICE_NAME = "Mutakhir backup codes"
+BACKUP_CODES = 10
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -54,9 +61,34 @@ def qr_svg(device: TOTPDevice) -> str:
     return image.to_string(encoding="unicode")
 
 
-def check_token(request, device: TOTPDevice, token: str) -> bool:
-    """Verify a token against `device` (throttled, no replay); on success mark the session verified."""
-    verified = django_otp.verify_token(request.user, device.persistent_id, token.strip())
+def new_backup_codes(user) -> list[str]:
+    """Replace the user's backup codes with BACKUP_CODES new ones and return them (shown once, never again)."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes = []
+    while len(codes) < BACKUP_CODES:
+        code = StaticToken.random_token()  # 8 base32 characters; all-digit ones would look like an app code
+        if not code.isdigit() and code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+def backup_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def check_token(request, device: TOTPDevice, token: str, *, allow_backup: bool = False) -> bool:
+    """Verify a token against `device` or, if allowed, a backup code (throttled, single use).
+
+    On success the session is marked verified.
+    """
+    token = "".join(token.split()).lower()
+    if token.isdigit():
+        verified = django_otp.verify_token(request.user, device.persistent_id, token)
+    else:  # a backup code: letters and digits
+        backup = StaticDevice.objects.filter(user=request.user, confirmed=True).first() if allow_backup else None
+        verified = backup if backup is not None and backup.verify_token(token) else None
     if verified is None:
         return False
     if not verified.confirmed:

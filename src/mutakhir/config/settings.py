@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # one-time backup codes (accounts/twofactor.py)
     "mutakhir.core",
     "mutakhir.regions",
     "mutakhir.accounts",

@@ -19,6 +19,7 @@ def home(request):
         "can_search": user.has_perm(VIEW_HOUSEHOLD),
         "identification": identification_access.can_read_runs(user),
         "prelists": identification_access.can_read_prelists(user),
+        "duplicates": identification_access.can_read_dedup(user),
         "ranking": ranking_access.can_read_runs(user),
     })
 

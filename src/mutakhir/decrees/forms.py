@@ -28,4 +28,4 @@ class CorrectionForm(DecreeForm):
 
 
 class VerifyPdfForm(forms.Form):
-    file = forms.FileField(label=_("Decree PDF"))
+    file = forms.FileField(label=_("Decree PDF or annex (XLSX)"))

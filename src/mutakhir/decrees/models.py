@@ -40,8 +40,10 @@ class Decree(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    annex = models.BinaryField(_("annex (XLSX)"), null=True, blank=True, editable=False)
+    annex_sha256 = models.CharField(_("annex SHA-256"), max_length=64, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["pdf"])
+    history = HistoricalRecords(excluded_fields=["pdf", "annex"])
     objects = DecreeQuerySet.as_manager()
 
     class Meta:
@@ -77,6 +79,8 @@ class PackageImport(models.Model):
     signer = models.CharField(_("signer"), max_length=255, blank=True)
     source = models.CharField(_("file"), max_length=255)
     counts = models.JSONField(_("counts"), default=dict)
+    flags = models.JSONField(_("flags"), default=list, blank=True,
+                             help_text=_("People of the package present in a registry household outside it."))
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("imported by"))
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)

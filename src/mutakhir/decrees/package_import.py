@@ -1,8 +1,10 @@
 """`import_package`: check a district package at the national level and merge it into the registry.
 
 Refused with a clear message: not a package, a file changed after export (SHA-256 differs from the
-manifest), a file missing, a package (or another package of the same decree) imported before, any
-invalid row. The merge is all-or-nothing (registry exchange importer, all-or-nothing mode).
+manifest), a file missing, a package (or another package of the same decree) imported before, a person
+present in two of its households, any invalid row; a person also present in a registry household outside
+the package is merged and flagged (package_members.py). The merge is all-or-nothing (registry exchange
+importer, all-or-nothing mode).
 """
 
 import csv
@@ -16,10 +18,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mutakhir.core.archives import check_archive
 from mutakhir.registry.exchange.importer import Mode, Status, import_dataset
 
 from .models import PackageImport
 from .package_export import PackageError
+from .package_members import check_members_once, members_elsewhere, read_members
 
 REQUIRED = ("households.csv", "members.csv", "outcomes.csv", "decree.json")
 
@@ -54,9 +58,12 @@ def import_package(path: str | Path, *, user=None) -> PackageImport:
     if not zipfile.is_zipfile(path):
         raise PackageError(_("%(path)s is not a .zip package.") % {"path": path.name})
     with zipfile.ZipFile(path) as archive:
+        check_archive(archive, PackageError)  # zip bombs: refused before anything is inflated
         manifest, raw = read_manifest(archive)
         check_files(archive, manifest)
         outcomes = list(csv.DictReader(io.StringIO(archive.read("outcomes.csv").decode())))
+        members, households = read_members(archive)
+    check_members_once(members)
     sha = hashlib.sha256(raw).hexdigest()
     previous = PackageImport.objects.filter(sha256=sha).first() or \
         PackageImport.objects.filter(decree_number=manifest.get("decree")).first()
@@ -65,6 +72,7 @@ def import_package(path: str | Path, *, user=None) -> PackageImport:
                              "twice.") % {"number": previous.decree_number,
                                           "at": f"{previous.imported_at:%Y-%m-%d %H:%M}"})
     with transaction.atomic():
+        flags = members_elsewhere(members, households)  # before the merge: the registry as the other districts left it
         result = import_dataset(path, mode=Mode.ALL_OR_NOTHING, user=user, force=True)
         batch = result.batch
         if batch.status != Status.DONE:
@@ -76,4 +84,4 @@ def import_package(path: str | Path, *, user=None) -> PackageImport:
         return PackageImport.objects.create(
             sha256=sha, decree_number=manifest.get("decree", ""), district=manifest.get("district", ""),
             signer=json.dumps(manifest.get("signer", {}))[:255], source=str(path)[-255:], counts=counts,
-            imported_by=user)
+            flags=flags, imported_by=user)

@@ -1,15 +1,14 @@
 """Compile, approve and check decrees (SK): check_* validates, do_* writes (atomic, with history)."""
 
 import hashlib
-from collections import defaultdict
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mutakhir.registry.display import mask_id
 from mutakhir.verification.models import Status, Verification
 
+from .annex import annex_xlsx
 from .models import Decree, DecreeItem
 
 
@@ -60,33 +59,25 @@ def check_approve(decree: Decree) -> None:
 
 @transaction.atomic
 def do_approve_decree(decree: Decree, *, actor) -> Decree:
-    """Approve the decree, recording who and when, and store its PDF with the PDF's SHA-256."""
+    """Approve the decree, recording who and when, and store its annex (XLSX) and PDF with their SHA-256."""
     from .pdf import render_pdf
 
     current = Decree.objects.select_for_update().get(pk=decree.pk)
     check_approve(current)
     current.status, current.approved_by, current.approved_at = Decree.Status.APPROVED, actor, timezone.now()
-    current.pdf = render_pdf(current)
+    current.annex = annex_xlsx(current)
+    current.annex_sha256 = hashlib.sha256(current.annex).hexdigest()
+    current.pdf = render_pdf(current)  # prints the annex's SHA-256
     current.pdf_sha256 = hashlib.sha256(current.pdf).hexdigest()
     current._history_user = actor
     current._change_reason = "approved"
-    current.save(update_fields=["status", "approved_by", "approved_at", "pdf", "pdf_sha256"])
+    current.save(update_fields=["status", "approved_by", "approved_at", "annex", "annex_sha256", "pdf", "pdf_sha256"])
     return current
 
 
-def pdf_matches(decree: Decree, data: bytes) -> bool:
-    """Return whether `data` is the decree's approved PDF (by SHA-256)."""
-    return bool(decree.pdf_sha256) and hashlib.sha256(data).hexdigest() == decree.pdf_sha256
-
-
-def annex(decree: Decree) -> list[tuple]:
-    """Return the annex, by village: [(village, [(key, head name, masked NIK, category, outcome)])]."""
-    by_village = defaultdict(list)
-    items = (decree.verifications.select_related("region", "entry__household", "entry__registration")
-             .order_by("region_id", "pk"))
-    for v in items:
-        members = v.answers.get("members", [])
-        head = next((m for m in members if m.get("relation") == 1), members[0] if members else {})
-        by_village[v.region].append((v.subject_key, head.get("name", ""), mask_id(head.get("nik", "")),
-                                     v.entry.get_category_display(), v.get_outcome_display()))
-    return list(by_village.items())
+def matching_file(decree: Decree, data: bytes) -> str:
+    """Return "pdf" or "annex" when `data` is the decree's approved PDF or annex file (by SHA-256), else ""."""
+    sha = hashlib.sha256(data).hexdigest()
+    if decree.pdf_sha256 and sha == decree.pdf_sha256:
+        return "pdf"
+    return "annex" if decree.annex_sha256 and sha == decree.annex_sha256 else ""

@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
+    path("<int:pk>/annex/", views.annex_file, name="annex"),
     path("<int:pk>/verify/", views.verify, name="verify"),
 ]

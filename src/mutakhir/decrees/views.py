@@ -9,8 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access
+from .annex import PDF_TABLE_MAX_ROWS, annex, summary_rows
 from .forms import CorrectionForm, DecreeForm, VerifyPdfForm
-from .services import DecreeError, annex, do_approve_decree, do_compile_decree, pdf_matches
+from .services import DecreeError, do_approve_decree, do_compile_decree, matching_file
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _district(user) -> str:
@@ -57,7 +60,8 @@ def detail(request, pk):
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "decrees/detail.html", {
-        "decree": decree, "annex": annex(decree), "can_approve": access.can_approve(request.user),
+        "decree": decree, "annex": annex(decree) if decree.items.count() <= PDF_TABLE_MAX_ROWS else None,
+        "summary": summary_rows(decree), "can_approve": access.can_approve(request.user),
         "correction": correction, "verify_form": VerifyPdfForm(),
     })
 
@@ -86,9 +90,19 @@ def pdf(request, pk):
 
 
 @login_required
+def annex_file(request, pk):
+    decree = access.get_decree_for_user(request.user, pk)
+    if not decree.annex:
+        raise Http404
+    response = HttpResponse(bytes(decree.annex), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="SK-{decree.pk}-annex.xlsx"'
+    return response
+
+
+@login_required
 @require_POST
 def verify(request, pk):
     decree = access.get_decree_for_user(request.user, pk)
     form = VerifyPdfForm(request.POST, request.FILES)
-    matches = form.is_valid() and pdf_matches(decree, form.cleaned_data["file"].read())
+    matches = matching_file(decree, form.cleaned_data["file"].read()) if form.is_valid() else ""
     return render(request, "decrees/verify.html", {"decree": decree, "form": form, "matches": matches})

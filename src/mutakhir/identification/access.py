@@ -4,6 +4,8 @@ Role rules (to move into accounts' RoleBackend once it grows identification perm
 - district operators start match runs, review pairs and freeze prelists in their district;
 - auditors read runs, the review queue and prelists in their scope, and change nothing;
 - TKSK and PSM read the prelists of their area (they take them to the field);
+- district operators (their district) and the national team (any district) search the registry for
+  duplicates and decide the clusters; auditors read them;
 - other roles see none of it.
 """
 
@@ -11,13 +13,16 @@ from django.shortcuts import get_object_or_404
 
 from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
+from mutakhir.regions.models import Region
 from mutakhir.registry.models import UpdatePeriod
 
-from .models import MatchResult, MatchRun, Prelist
+from .models import DedupRun, DuplicateCluster, MatchResult, MatchRun, Prelist
 
 RUN_ROLES = {Role.DISTRICT_OPERATOR}
 READ_RUN_ROLES = RUN_ROLES | {Role.AUDITOR}
 READ_PRELIST_ROLES = READ_RUN_ROLES | {Role.TKSK, Role.PSM}
+DEDUP_ROLES = {Role.DISTRICT_OPERATOR, Role.NATIONAL}
+READ_DEDUP_ROLES = DEDUP_ROLES | {Role.AUDITOR}
 
 
 def can_run(user) -> bool:
@@ -68,3 +73,39 @@ def get_result_for_user(user, pk):
 
 def get_prelist_for_user(user, pk):
     return get_object_or_404(prelists_for(user).select_related("update_period", "region", "frozen_by"), pk=pk)
+
+
+def can_dedup(user) -> bool:
+    return has_role(user, DEDUP_ROLES)
+
+
+def can_read_dedup(user) -> bool:
+    return has_role(user, READ_DEDUP_ROLES)
+
+
+def dedup_runs_for(user):
+    return DedupRun.objects.visible_to(user) if can_read_dedup(user) else DedupRun.objects.none()
+
+
+def clusters_for(user):
+    return DuplicateCluster.objects.visible_to(user) if can_read_dedup(user) else DuplicateCluster.objects.none()
+
+
+def districts_to_dedup(user):
+    """Return the districts (regencies/cities) the user may search for duplicates."""
+    if not can_dedup(user):
+        return Region.objects.none()
+    districts = Region.objects.filter(level=Region.Level.REGENCY)
+    return districts if user.scope_prefix == "" else districts.filter(pk__startswith=user.scope_prefix)
+
+
+def get_district_to_dedup(user, pk):
+    return get_object_or_404(districts_to_dedup(user), pk=pk)
+
+
+def get_dedup_run_for_user(user, pk):
+    return get_object_or_404(dedup_runs_for(user).select_related("region", "job", "created_by"), pk=pk)
+
+
+def get_cluster_for_user(user, pk):
+    return get_object_or_404(clusters_for(user).select_related("run__region", "decided_by"), pk=pk)

@@ -29,6 +29,7 @@ from .linkage.settings import settings
 THRESHOLD = 0.95  # a pair at or above this joins a cluster
 PEOPLE_COLUMNS = ["cluster_id", "record_id", "household_id", "probability"]
 HOUSEHOLD_COLUMNS = ["cluster_id", "household_id", "probability"]
+STEPS = ("reading", "preparing", "training and scoring pairs", "clustering")
 
 
 def score_pairs(con: duckdb.DuckDBPyConnection, people) -> list[tuple[str, str, float]]:
@@ -66,15 +67,23 @@ def _clusters(pairs) -> dict[str, str]:
     return {x: root(x) for x in parent}
 
 
-def find_duplicates(registry: str | Path, out: str | Path) -> dict:
-    """Write people.csv and households.csv of duplicate clusters in a registry dataset; return counts."""
+def find_duplicates(registry: str | Path, out: str | Path, progress=None) -> dict:
+    """Write people.csv and households.csv of duplicate clusters in a registry dataset; return counts.
+
+    `progress(done, total, note)` is told of each of the STEPS.
+    """
+    progress = progress or (lambda done, total, note: None)
+    progress(0, len(STEPS), STEPS[0])
     households, _name = read_table(registry, "households")
     members, _name = read_table(registry, "members")
+    progress(1, len(STEPS), STEPS[1])
     con = duckdb.connect()
     prepare(con, {"reg": (members, households)})
     people = features_table(con, "reg")
     home = dict(zip(people["record_id"].to_pylist(), people["household_id"].to_pylist(), strict=True))
+    progress(2, len(STEPS), STEPS[2])
     pairs = score_pairs(con, people)
+    progress(3, len(STEPS), STEPS[3])
     best = defaultdict(float)
     for a, b, p in pairs:
         best[a], best[b] = max(best[a], p), max(best[b], p)

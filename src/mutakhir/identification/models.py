@@ -188,3 +188,85 @@ class ReviewDecision(models.Model):
 
     def __str__(self):
         return f"{self.registration_id}/{self.household_id}: {self.decision}"
+
+
+class DedupRun(models.Model):
+    """One search for likely duplicate people and households in a district's registry."""
+
+    region = models.ForeignKey("regions.Region", models.PROTECT, db_column="region_code", related_name="+",
+                               verbose_name=_("district"))
+    job = models.OneToOneField("core.JobRun", models.PROTECT, null=True, blank=True, related_name="dedup_run")
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("started by"))
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("duplicate search")
+        verbose_name_plural = _("duplicate searches")
+
+    def __str__(self):
+        return f"{_('Duplicate search')} #{self.pk}"
+
+
+class ClusterQuerySet(RegionScopedQuerySet):
+    region_field = "run__region_id"
+
+
+class DuplicateCluster(models.Model):
+    """Registry records (people, or households) a duplicate search found to be likely one, and the decision.
+
+    `key` names the records (kind and sorted ids, hashed): a cluster marked distinct is not proposed
+    again by later searches while it holds the same records.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("People")
+        HOUSEHOLD = "household", _("Households")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        DUPLICATE = "duplicate", _("Duplicate: extra records ended")
+        DISTINCT = "distinct", _("Distinct: not duplicates")
+
+    run = models.ForeignKey(DedupRun, models.CASCADE, related_name="clusters", verbose_name=_("duplicate search"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=64, db_index=True)
+    probability = models.FloatField(_("match probability"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    kept = models.CharField(_("record kept"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run_id", "-probability", "pk"]
+        verbose_name = _("duplicate cluster")
+        verbose_name_plural = _("duplicate clusters")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} {self.status}"
+
+
+class DuplicateRecord(models.Model):
+    """One record of a cluster: a registry household, and for a person cluster the member."""
+
+    cluster = models.ForeignKey(DuplicateCluster, models.CASCADE, related_name="records", verbose_name=_("cluster"))
+    household = models.ForeignKey("registry.Household", models.PROTECT, related_name="+",
+                                  verbose_name=_("registry household"))
+    member = models.ForeignKey("registry.Member", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("registry member"))
+
+    class Meta:
+        ordering = ["cluster_id", "pk"]
+        verbose_name = _("duplicate record")
+        verbose_name_plural = _("duplicate records")
+
+    def __str__(self):
+        return f"{self.cluster_id}: {self.member_id or self.household_id}"

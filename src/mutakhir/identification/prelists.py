@@ -41,7 +41,11 @@ def _field_label(model, name: str) -> str:
 
 
 def _checks(entry, added: dict, gone: dict) -> list[str]:
-    if entry.category != Category.CHANGED:
+    if entry.category == Category.VERIVALI and entry.changes:
+        from mutakhir.verivali.selection.checks import describe_checks  # verivali writes its own reasons
+
+        checks = describe_checks(entry.changes)
+    elif entry.category != Category.CHANGED:
         checks = [str(GENERAL_CHECK[entry.category])]
     else:
         checks = []

@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.models import PersonalDataAccess
 
-from . import access, prelists, services
-from .models import ReviewDecision
+from . import access, duplicates, prelists, services
+from .models import DuplicateCluster, ReviewDecision
 from .review import candidate_household, compare
 
 
@@ -31,6 +32,7 @@ def index(request):
         "periods": access.periods_to_match(user),
         "can_run": access.can_run(user),
         "to_review": services.review_queue(access.results_for(user)).count(),
+        "duplicates": access.can_read_dedup(user),
     })
 
 
@@ -113,6 +115,64 @@ def review(request, pk):
         "result": result, "household": household, "household_rows": household_rows, "member_pairs": member_pairs,
         "decisions": result.decisions.select_related("decided_by"), "choices": ReviewDecision.Decision.choices,
         "can_decide": access.can_run(request.user) and result.review, "error": error,
+    }, status=400 if error else 200)
+
+
+@login_required
+def duplicates_index(request):
+    user = request.user
+    _require(access.can_read_dedup(user))
+    clusters = duplicates.open_clusters(access.clusters_for(user))
+    return render(request, "identification/duplicates.html", {
+        "runs": access.dedup_runs_for(user).select_related("region", "job", "created_by")[:20],
+        "districts": access.districts_to_dedup(user), "can_dedup": access.can_dedup(user),
+        "clusters": clusters[:200], "open": clusters.count(),
+    })
+
+
+@login_required
+@require_POST
+def start_dedup(request):
+    _require(access.can_dedup(request.user))
+    region = access.get_district_to_dedup(request.user, request.POST.get("region", ""))
+    try:
+        duplicates.check_start_search(region)
+    except duplicates.DuplicateError as exc:
+        messages.error(request, str(exc))
+        return redirect("identification:duplicates")
+    run = duplicates.do_start_search(request.user, region)
+    return redirect("identification:dedup_run", pk=run.pk)
+
+
+@login_required
+def dedup_run(request, pk):
+    obj = access.get_dedup_run_for_user(request.user, pk)
+    return render(request, "identification/dedup_run.html", {
+        "run": obj, "job": obj.job, "clusters": obj.clusters.select_related("decided_by")[:500],
+    })
+
+
+@login_required
+def cluster(request, pk):
+    obj = access.get_cluster_for_user(request.user, pk)
+    error = ""
+    if request.method == "POST":
+        _require(access.can_dedup(request.user))
+        decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
+        try:
+            kept = duplicates.check_decide(obj, decision, request.POST.get("keep", ""), note)
+            ended = duplicates.do_decide(request.user, obj, decision, kept, note)
+        except duplicates.DuplicateError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("%(decision)s: %(n)s record(s) ended.") % {
+                "decision": DuplicateCluster.Status(decision).label, "n": ended})
+            return redirect("identification:duplicates")
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, obj, fields="duplicates:members")
+    records = obj.records.select_related("household__region", "member").prefetch_related("household__members")
+    return render(request, "identification/cluster.html", {
+        "cluster": obj, "records": records, "error": error,
+        "can_decide": access.can_dedup(request.user) and obj.status == DuplicateCluster.Status.OPEN,
     }, status=400 if error else 200)
 
 

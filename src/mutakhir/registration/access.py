@@ -1,48 +1,33 @@
 """Who may do what with registrations, and fetch-and-authorise (the same 404 for "missing" and "not yours").
 
-Role rules (to move into accounts' RoleBackend once it grows registration permissions):
-- village registrars, PSM, TKSK and district operators enter and correct registrations in their scope;
-- district heads, the national team and auditors read them; auditors change nothing;
-- only district operators (and superusers) bulk-import;
-- program managers (K/L) work on aggregates and see no registrations.
+The role rules live in accounts' RoleBackend (accounts/backends.py); here they are asked through
+`user.has_perm()`, and the region scope is applied on top.
 """
 
 from django.shortcuts import get_object_or_404
 
-from mutakhir.accounts.access import has_role
-from mutakhir.accounts.models import Role
+from mutakhir.accounts.backends import ENTER_REGISTRATION, IMPORT_REGISTRATIONS, READ_REGISTRATION, enter_channel
 
 from .models import Channel, Musdes, Registration, RegistrationImport
 
-ENTER_ROLES = {Role.REGISTRAR, Role.PSM, Role.TKSK, Role.DISTRICT_OPERATOR}
-READ_ROLES = ENTER_ROLES | {Role.DISTRICT_HEAD, Role.NATIONAL, Role.AUDITOR}
-IMPORT_ROLES = {Role.DISTRICT_OPERATOR}
-# The channels each role enters registrations through (API and import have their own entry points).
-ROLE_CHANNELS = {
-    Role.REGISTRAR: {Channel.ACTIVE, Channel.MUSDES},
-    Role.PSM: {Channel.PASSIVE, Channel.MUSDES},
-    Role.TKSK: {Channel.PASSIVE, Channel.MUSDES},
-    Role.DISTRICT_OPERATOR: {Channel.ACTIVE, Channel.PASSIVE, Channel.MUSDES},
-}
+FORM_CHANNELS = (Channel.ACTIVE, Channel.PASSIVE, Channel.MUSDES)  # API and import have their own entry points
 
 
 def can_read(user) -> bool:
-    return has_role(user, READ_ROLES)
+    return user.has_perm(READ_REGISTRATION)
 
 
 def can_enter(user) -> bool:
-    return has_role(user, ENTER_ROLES)
+    return user.has_perm(ENTER_REGISTRATION)
 
 
 def can_import(user) -> bool:
-    return has_role(user, IMPORT_ROLES)
+    return user.has_perm(IMPORT_REGISTRATIONS)
 
 
 def channels_for(user) -> set[str]:
     """Return the form channels the user may enter registrations through."""
-    if user.is_superuser:
-        return {Channel.ACTIVE, Channel.PASSIVE, Channel.MUSDES}
-    return set(ROLE_CHANNELS.get(user.role, ())) if can_enter(user) else set()
+    return {channel for channel in FORM_CHANNELS if user.has_perm(enter_channel(channel))}
 
 
 def registrations_for(user):

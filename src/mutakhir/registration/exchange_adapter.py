@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from mutakhir.core.archives import check_zip_file
 from mutakhir.registry.exchange.columns import HOUSEHOLDS, MEMBERS
 from mutakhir.registry.exchange.dataset import open_dataset, precheck
 from mutakhir.registry.exchange.errors import DatasetError, IssueLog
@@ -61,6 +62,7 @@ def _text(value) -> str:
 
 def xlsx_to_csv(path: Path, folder: Path) -> None:
     """Stream the households and members sheets to CSV; refuse broken workbooks and formulas."""
+    check_zip_file(path, DatasetError)  # an .xlsx is a zip: refuse a bomb before openpyxl inflates it
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -78,6 +78,9 @@ class MusdesForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (.xlsx, or .zip with households.csv and members.csv)"))
+    allow_duplicates = forms.BooleanField(
+        label=_("Import suspected duplicates anyway"), required=False,
+        help_text=_("Only after checking them in the error report of an earlier upload: each one is still listed."))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

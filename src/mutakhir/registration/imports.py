@@ -6,8 +6,16 @@ when, after its members' rows are read, it has no head or more than one. Re-impo
 same dataset (by SHA-256) is not imported twice into a period, and a household whose `household_id`
 already came into the period is skipped, so no registration is duplicated.
 
-One transaction for the whole file: a crash leaves nothing half-imported, and running it again works.
-History rows are written at the end, server-side (`INSERT ... SELECT`), one per registration and member.
+The duplicate guard of single entry applies too (duplicates.py): a household sharing a NIK or KK with a
+registration of the period or with an earlier household of the file, or looking like a registered one
+(same head's name, similar address, same village), is reported in the error report with the reason and
+the registration number, and left out. The form's confirmation has an equivalent: the operator may
+upload again with "import suspected duplicates anyway" (`allow_duplicates`); the same file is accepted
+again only then, and only when its earlier import left suspected duplicates out.
+
+The files are read once: valid member rows are spooled to a temporary file, then inserted with
+`executemany` (bulk.py). One transaction for the whole file: a crash leaves nothing half-imported, and
+running it again works. History rows are written at the end, server-side (`INSERT ... SELECT`).
 """
 
 import csv
@@ -25,6 +33,8 @@ from openpyxl import Workbook
 from mutakhir.regions.models import Region
 from mutakhir.registry.models import name_key
 
+from .bulk import Inserter, Spool
+from .duplicates import Candidate, find_import_duplicates
 from .exchange_adapter import (
     DatasetError,
     HouseholdIndex,
@@ -38,13 +48,16 @@ from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel, Registration, Regi
 from .services import allocate_numbers
 from .validation import name_problem
 
-BATCH = 2000
 TEXT = {"address", "rt", "rw", "nik", "kk", "birth_place"}  # empty text is "", not NULL
 State = RegistrationImport.State
 
 
-def import_registrations(path, *, period, user, source_name: str = "") -> RegistrationImport:
-    """Import a dataset file into `period` as `user`; return the finished RegistrationImport."""
+def import_registrations(path, *, period, user, source_name: str = "",
+                         allow_duplicates: bool = False) -> RegistrationImport:
+    """Import a dataset file into `period` as `user`; return the finished RegistrationImport.
+
+    `allow_duplicates` imports the households the duplicate guard suspects (each is still reported).
+    """
     with tempfile.TemporaryDirectory(prefix="mutakhir-regimport-") as tmp:
         log = IssueLog(Path(tmp) / "issues.csv")
         run = RegistrationImport(source=(source_name or Path(path).name)[-255:], update_period=period, user=user)
@@ -53,7 +66,10 @@ def import_registrations(path, *, period, user, source_name: str = "") -> Regist
                 ok = precheck(dataset, log)
                 run.dataset_sha256 = dataset.sha256
                 previous = RegistrationImport.objects.filter(
-                    dataset_sha256=dataset.sha256, update_period=period, state__in=[State.DONE, State.PARTIAL]).first()
+                    dataset_sha256=dataset.sha256, update_period=period, state__in=[State.DONE, State.PARTIAL])
+                if allow_duplicates:  # the operator confirms what an earlier import of this file left out
+                    previous = previous.filter(duplicates=0)
+                previous = previous.first()
                 if ok and previous is not None:
                     run.state = State.FAILED
                     run.message = _("This file was already imported into this period (import #%(id)s on %(date)s): "
@@ -62,7 +78,8 @@ def import_registrations(path, *, period, user, source_name: str = "") -> Regist
                 elif ok:
                     with transaction.atomic():
                         run.save()
-                        _run(dataset, run, log, period, user)
+                        _run(dataset, run, log, period, user, Spool(Path(tmp) / "members.pickle"),
+                             allow_duplicates)
                 else:
                     run.state = State.FAILED
                     run.message = _("The file cannot be imported: see the error report.")
@@ -78,7 +95,7 @@ def import_registrations(path, *, period, user, source_name: str = "") -> Regist
     return run
 
 
-def _run(dataset, run, log, period, user) -> None:
+def _run(dataset, run, log, period, user, spool, allow_duplicates) -> None:
     villages = frozenset(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=period.region_id)
                          .values_list("code", flat=True))
     index = HouseholdIndex()
@@ -89,25 +106,15 @@ def _run(dataset, run, log, period, user) -> None:
         log.error("members.csv", 0, "", "missing_file", _("The dataset has no members: every household needs a head."))
         run.state = State.FAILED
         return
-    heads: dict[str, int] = {}
-    bad_names: set[int] = set()
-    for row, member in read_members(members_source, log, index):
-        if why := name_problem(member["name"]):
-            log.error(members_source.name, row, "name", "bad_name", why, member["name"])
-            bad_names.add(row)
-        elif member["relation"] == 1:
-            heads[member["household_id"]] = heads.get(member["household_id"], 0) + 1
-    for hid, (row, _record) in list(households.items()):
-        count = heads.get(hid, 0)
-        if count != 1:
-            message = (_("The household has no head among its valid members (relation 1).") if not count else
-                       _("The household has %(n)s heads: exactly one member must be the head.") % {"n": count})
-            log.error(index.file, row, "household_id", "heads", message, hid)
-            del households[hid]
+    candidates = _read_members(members_source, index, log, households, spool)
+    _check_heads(households, candidates, index, log)
     already = households.keys() & set(Registration.objects.filter(update_period=period).exclude(source_key="")
                                       .values_list("source_key", flat=True))
-    keys = _insert_registrations(households, already, run, period, user)
-    _insert_members(members_source, index, keys, bad_names)
+    for hid in already:
+        del households[hid]
+    run.duplicates = _guard(period, households, candidates, index, log, allow_duplicates)
+    keys = _insert_registrations(households, run, period, user)
+    Inserter(RegistrationMember).insert(_member_rows(spool, keys))
     run.created, run.already = len(keys), len(already)
     run.rejected = log.rejected_rows.get(index.file, 0)
     _history(run, user)
@@ -119,45 +126,96 @@ def _accepted(rows):
         yield record["household_id"], (row, record)
 
 
-def _insert_registrations(households, skip, run, period, user) -> dict[str, int]:
-    """Create the registrations in batches; return {household_id: registration id}."""
-    now = timezone.now()
-    year = timezone.localtime(now).year
-    keys: dict[str, int] = {}
-    todo = [(hid, record) for hid, (_row, record) in households.items() if hid not in skip]
-    for start in range(0, len(todo), BATCH):
-        chunk = todo[start:start + BATCH]
-        numbers = allocate_numbers(period.region_id, year, len(chunk))
-        objs = [Registration(number=number, update_period=period, region_id=record["region_code"],
-                             channel=Channel.IMPORT, entered_by=user, entered_at=now, source_key=hid, import_run=run,
-                             **{f: record.get(f, "" if f in TEXT else None) for f in HOUSEHOLD_FIELDS})
-                for number, (hid, record) in zip(numbers, chunk, strict=True)]
-        Registration.objects.bulk_create(objs, batch_size=BATCH)
-        if any(o.pk is None for o in objs):  # backends that do not return keys
-            ids = dict(Registration.objects.filter(import_run=run, source_key__in=[h for h, _ in chunk])
-                       .values_list("source_key", "pk"))
-        else:
-            ids = {o.source_key: o.pk for o in objs}
-        keys.update(ids)
-    return keys
-
-
-def _insert_members(source, index, keys: dict[str, int], bad_names: set[int]) -> None:
-    """Read the members again (issues were reported on the first pass) and create those of new registrations."""
-    positions: dict[str, int] = {}
-    batch = []
-    for row, m in read_members(source, IssueLog(), index):
-        registration_id = keys.get(m["household_id"])
-        if registration_id is None or row in bad_names:
+def _read_members(source, index, log, households, spool) -> dict[str, Candidate]:
+    """Read and check the members once: spool the valid ones; return what the head check and the guard need."""
+    candidates: dict[str, Candidate] = {}
+    for row, member in read_members(source, log, index):
+        hid = member["household_id"]
+        if why := name_problem(member["name"]):
+            log.error(source.name, row, "name", "bad_name", why, member["name"])
             continue
-        positions[m["household_id"]] = position = positions.get(m["household_id"], 0) + 1
-        batch.append(RegistrationMember(
-            registration_id=registration_id, position=position, source_key=m["record_id"], name_key=name_key(m["name"]),
-            **{f: m.get(f, "" if f in TEXT else None) for f in MEMBER_FIELDS}))
-        if len(batch) >= BATCH:
-            RegistrationMember.objects.bulk_create(batch, batch_size=BATCH)
-            batch = []
-    RegistrationMember.objects.bulk_create(batch, batch_size=BATCH)
+        if hid not in candidates:
+            _row, record = households[hid]
+            candidates[hid] = Candidate(record["region_code"], record.get("address", ""))
+        found, key = candidates[hid], name_key(member["name"])
+        if member.get("nik"):
+            found.niks.add(member["nik"])
+        if member.get("kk"):
+            found.kks.add(member["kk"])
+        if member.get("relation") == 1:
+            found.heads += 1
+            found.head = key
+        spool.append((hid, key, member))
+    return candidates
+
+
+def _check_heads(households, candidates, index, log) -> None:
+    """Reject households without exactly one head among their valid members."""
+    for hid, (row, _record) in list(households.items()):
+        count = candidates[hid].heads if hid in candidates else 0
+        if count != 1:
+            message = (_("The household has no head among its valid members (relation 1).") if not count else
+                       _("The household has %(n)s heads: exactly one member must be the head.") % {"n": count})
+            log.error(index.file, row, "household_id", "heads", message, hid)
+            del households[hid]
+
+
+def _guard(period, households, candidates, index, log, allow: bool) -> int:
+    """Apply the duplicate guard: report each suspected household with the reason and the registration it
+    resembles, and leave it out unless `allow` (the operator's "import anyway"); return how many."""
+    suspects = _same_file_duplicates(households, candidates)
+    registered = find_import_duplicates(period, {h: candidates[h] for h in households if h not in suspects})
+    suspects |= {hid: _("possible duplicate of registration %(number)s: %(reason)s")
+                 % {"number": d.number, "reason": d.reason} for hid, d in registered.items()}
+    for hid, message in suspects.items():
+        row, _record = households[hid]
+        if allow:
+            log.warning(index.file, row, "household_id", "duplicate_imported",
+                        _("Imported anyway: %(why)s.") % {"why": message}, hid)
+        else:
+            log.error(index.file, row, "household_id", "duplicate_suspected",
+                      _("Not imported, %(why)s. Check it; to import it all the same, upload the file again with "
+                        "“import suspected duplicates anyway”.") % {"why": message}, hid)
+            del households[hid]
+    return len(suspects)
+
+
+def _same_file_duplicates(households, candidates) -> dict[str, str]:
+    """Return {household id: why} for households sharing a NIK or KK with an earlier household of the file."""
+    first: dict[str, str] = {}
+    found: dict[str, str] = {}
+    for hid in households:
+        c = candidates[hid]
+        for kind, value in [*(("NIK", n) for n in sorted(c.niks)), *(("KK", k) for k in sorted(c.kks))]:
+            other = first.setdefault(f"{kind}{value}", hid)
+            if other != hid and hid not in found:
+                found[hid] = (_("the same %(kind)s %(value)s is in household %(other)s of this file (row %(row)s)")
+                              % {"kind": kind, "value": value, "other": other, "row": households[other][0]})
+    return found
+
+
+def _insert_registrations(households, run, period, user) -> dict[str, int]:
+    """Create the registrations; return {household_id: registration id}."""
+    now = timezone.now()
+    numbers = allocate_numbers(period.region_id, timezone.localtime(now).year, len(households))
+    Inserter(Registration).insert(
+        {"number": number, "update_period_id": period.pk, "region_id": record["region_code"],
+         "channel": Channel.IMPORT, "entered_by_id": user.pk, "entered_at": now, "source_key": hid,
+         "import_run_id": run.pk, **{f: record.get(f, "" if f in TEXT else None) for f in HOUSEHOLD_FIELDS}}
+        for number, (hid, (_row, record)) in zip(numbers, households.items(), strict=True))
+    return dict(Registration.objects.filter(import_run=run).values_list("source_key", "pk"))
+
+
+def _member_rows(spool, keys: dict[str, int]):
+    """Yield the insert rows of the spooled members whose household was created, numbered within it."""
+    positions: dict[str, int] = {}
+    for hid, key, m in spool:
+        registration_id = keys.get(hid)
+        if registration_id is None:
+            continue
+        positions[hid] = position = positions.get(hid, 0) + 1
+        yield {"registration_id": registration_id, "position": position, "source_key": m["record_id"],
+               "name_key": key, **{f: m.get(f, "" if f in TEXT else None) for f in MEMBER_FIELDS}}
 
 
 def _history(run, user) -> None:

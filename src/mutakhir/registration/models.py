@@ -223,6 +223,8 @@ class RegistrationImport(models.Model):
     created = models.PositiveIntegerField(_("registrations created"), default=0)
     already = models.PositiveIntegerField(_("already imported"), default=0)
     rejected = models.PositiveIntegerField(_("households rejected"), default=0)
+    duplicates = models.PositiveIntegerField(_("suspected duplicates"), default=0,
+                                             help_text=_("Households the duplicate guard reported."))
     errors = models.PositiveIntegerField(_("errors"), default=0)
     warnings = models.PositiveIntegerField(_("warnings"), default=0)
     message = models.TextField(_("message"), blank=True)

@@ -13,12 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import flows
-from .access import can_enter, channels_for
+from .access import FORM_CHANNELS, can_enter, channels_for
 from .duplicates import Duplicate, find_duplicates
 from .models import Channel, NumberCounter, Registration, RegistrationMember, Status
 from .validation import Problems, ValidationFailed, clean_household, clean_members, clean_region, open_period_for
-
-FORM_CHANNELS = (Channel.ACTIVE, Channel.PASSIVE, Channel.MUSDES)
 
 
 class VersionConflict(Exception):

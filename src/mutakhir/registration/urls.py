@@ -16,4 +16,5 @@ urlpatterns = [
     path("import/<int:pk>/errors.xlsx", views.import_report, name="import_report"),
     path("<str:number>/", views.registration_detail, name="detail"),
     path("<str:number>/receipt/", views.receipt, name="receipt"),
+    path("<str:number>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

@@ -9,11 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.registry.models import Member
 
+from . import receipt as receipts
 from . import status as status_checks
 from .access import (
     can_enter,
@@ -112,6 +115,7 @@ def check_identity(request):
 @login_required
 def registration_detail(request, number):
     registration = get_registration_for_user(request.user, number)
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, registration, fields="members")
     return render(request, "registration/detail.html", {"r": registration,
                                                         "members": registration.members.all()})
 
@@ -119,7 +123,19 @@ def registration_detail(request, number):
 @login_required
 def receipt(request, number):
     registration = get_registration_for_user(request.user, number)
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, registration, fields="receipt")
     return render(request, "registration/receipt.html", {"r": registration, "head": registration.head})
+
+
+@login_required
+def receipt_pdf(request, number):
+    """The receipt as a PDF: number, date, channel, head's name, masked NIK and KK, members, status-page QR."""
+    registration = get_registration_for_user(request.user, number)
+    body = receipts.render_pdf(registration, request.build_absolute_uri(reverse("registration:citizen_status")))
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, registration, fields="receipt-pdf")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{registration.number}.pdf"'
+    return response
 
 
 @login_required
@@ -170,7 +186,8 @@ def import_new(request):
                 with path.open("wb") as fh:
                     for chunk in upload.chunks():
                         fh.write(chunk)
-                run = import_registrations(path, period=period, user=request.user, source_name=upload.name)
+                run = import_registrations(path, period=period, user=request.user, source_name=upload.name,
+                                           allow_duplicates=form.cleaned_data["allow_duplicates"])
             return redirect("registration:import_detail", pk=run.pk)
     return render(request, "registration/import.html", {"form": form, "period": period})
 
@@ -206,10 +223,12 @@ def citizen_status(request):
         started = time.monotonic()
         nik, name = form.cleaned_data["nik"], form.cleaned_data["name"]
         if status_checks.rate_limited(request.META.get("REMOTE_ADDR", ""), nik):
+            # Refused before any lookup, so its timing tells nothing: not padded, so that a hammering
+            # client does not keep the server's threads asleep (bench/load.py).
             status = 429
         else:
             answer = status_checks.lookup(nik, name)
-        status_checks.padded(started)
+            status_checks.padded(started)
     response = render(request, "registration/citizen_status.html", {"form": form, "answer": answer,
                                                                     "limited": status == 429}, status=status)
     response["Cache-Control"] = "no-store"

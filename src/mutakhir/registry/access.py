@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from mutakhir.accounts.backends import REVEAL_IDENTITY, VIEW_HOUSEHOLD
+from mutakhir.accounts.backends import EDIT_HOUSEHOLD, REVEAL_IDENTITY, VIEW_HOUSEHOLD
 
 from .models import Household, Member
 
@@ -22,3 +22,13 @@ def get_member_to_reveal(user, pk):
     """Return a member whose full NIK/KK the user may reveal, or raise Http404."""
     members = Member.objects.visible_to(user) if user.has_perm(REVEAL_IDENTITY) else Member.objects.none()
     return get_object_or_404(members, pk=pk)
+
+
+def can_edit_households(user) -> bool:
+    return user.has_perm(EDIT_HOUSEHOLD) and not user.is_read_only
+
+
+def get_household_to_edit(user, pk):
+    """Return an active household in scope whose characteristics the user may edit, or raise Http404."""
+    households = Household.objects.visible_to(user).active() if can_edit_households(user) else Household.objects.none()
+    return get_object_or_404(households.select_related("region"), pk=pk)

@@ -64,3 +64,11 @@ def _who(user) -> str:
     if user is None:
         return str(_("system"))
     return user.get_full_name() or user.get_username()
+
+
+def changes_since(household, version: int) -> list[Entry]:
+    """Return the household's own saves after `version`, oldest first: what a late editor did not see."""
+    records = Household.history.filter(id=household.pk, version__gte=version)
+    entries = _entries(records, lambda r: str(_("Household")))
+    has_base = records.filter(version=version).exists()
+    return entries[1:] if has_base else entries

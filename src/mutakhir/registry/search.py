@@ -10,11 +10,14 @@ hundred rows. Either way the work does not grow with the number of matches (benc
 """
 
 import re
+import secrets
 from dataclasses import dataclass
 
 from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mutakhir.regions.codes import RegionCodeError, level_of, normalize_code
@@ -26,6 +29,8 @@ from .models import Member, name_key
 PAGE_SIZE = 20
 NAME_PROBE = 2000  # up to this many households matching a name prefix, the page is cut from their list
 ID_NUMBER = re.compile(r"^\d{16}$")
+SESSION_KEY = "registry_searches"
+KEPT_SEARCHES = 20  # identity-number searches remembered per session, for paging and the back button
 
 
 def region_choices(user) -> list[tuple[str, str]]:
@@ -46,9 +51,10 @@ class SearchForm(forms.Form):
     after = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     before = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, from_url=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.from_url = from_url
         self.fields["region"].widget = forms.Select(choices=region_choices(user))
 
     def clean_q(self):
@@ -56,6 +62,10 @@ class SearchForm(forms.Form):
         digits = q.replace(" ", "")
         if digits.isdigit() and not ID_NUMBER.match(digits):
             raise forms.ValidationError(_("A NIK or KK number has 16 digits."))
+        if digits.isdigit() and self.from_url:
+            # Already in a URL (history, logs) by now; refuse rather than make it a habit.
+            raise forms.ValidationError(_("For privacy a NIK or KK number is not searched from the address bar: "
+                                          "type it in the search box."))
         return digits if digits.isdigit() else q
 
     def clean_region(self):
@@ -70,6 +80,34 @@ class SearchForm(forms.Form):
         if prefix is None or not code.startswith(prefix) or not Region.objects.filter(code=code).exists():
             raise forms.ValidationError(_("This region is not in your area."))
         return code
+
+
+def search_url(request, criteria: dict) -> str:
+    """Return the URL answering a posted search: plain for names, an opaque id for a NIK/KK number."""
+    params = QueryDict(mutable=True)
+    if ID_NUMBER.match(criteria.get("q", "")):
+        kept = request.session.get(SESSION_KEY, {})
+        token = secrets.token_urlsafe(12)
+        kept[token] = {"q": criteria["q"], "region": criteria.get("region", "")}
+        request.session[SESSION_KEY] = dict(list(kept.items())[-KEPT_SEARCHES:])
+        params["s"] = token
+    else:
+        params.update({k: v for k, v in criteria.items() if k in ("q", "region") and v})
+    return f"{reverse('registry:search')}?{params.urlencode()}" if params else reverse("registry:search")
+
+
+def remembered_query(request):
+    """Return the search criteria of a GET: the session's copy for `?s=<id>` (None if unknown), else the URL's."""
+    token = request.GET.get("s")
+    if not token:
+        return request.GET
+    kept = request.session.get(SESSION_KEY, {}).get(token)
+    if kept is None:  # another session's id, or forgotten
+        return None
+    data = QueryDict(mutable=True)
+    data.update(kept)
+    data.update({k: v for k, v in request.GET.items() if k in ("after", "before")})
+    return data
 
 
 @dataclass

@@ -71,15 +71,18 @@ def registry(world: World, rng: np.random.Generator) -> tuple[pa.Table, pa.Table
             pa.table({c: members[c] for c in MEMBER_COLUMNS}), reg_no)
 
 
-def survey(world: World, rng: np.random.Generator) -> tuple[pa.Table, np.ndarray]:
-    """Return a SUSENAS-like sample stratified by sub-district, and each household's survey number."""
+def survey(world: World, rng: np.random.Generator, share: float = P.SURVEY_SHARE) -> tuple[pa.Table, np.ndarray]:
+    """Return a SUSENAS-like sample stratified by sub-district, and each household's survey number.
+
+    `share` is the sampled share of each sub-district's households (bench/pmt.py asks for a larger one).
+    """
     hh, area = world.hh, world.area
     sub = area.village_sub[hh["village"]]
     picked = []
     for s in range(len(area.sub_codes)):
         members = np.flatnonzero(sub == s)
         if len(members):
-            take = max(1, round(P.SURVEY_SHARE * len(members)))
+            take = max(1, round(share * len(members)))
             picked.append(np.sort(rng.choice(members, take, replace=False)))
     rows = np.concatenate(picked) if picked else np.array([], dtype=np.int64)
     counts = np.bincount(sub, minlength=len(area.sub_codes))

@@ -30,9 +30,12 @@ Progress = Callable[[int, int, str], None]
 
 
 def generate(households: int, seed: int, out: Path, region: str = "19.01",
-             progress: Progress | None = None) -> dict:
-    """Generate and write all datasets; return a summary (row counts, seconds)."""
-    area = check_inputs(households, out, region)
+             progress: Progress | None = None, registrations_count: int | None = None) -> dict:
+    """Generate and write all datasets; return a summary (row counts, seconds).
+
+    `registrations_count` fixes the number of registrations (default: a share of all households).
+    """
+    area = check_inputs(households, out, region, registrations_count)
     out = Path(out)
     started = time.perf_counter()
     done = [0]
@@ -53,7 +56,7 @@ def generate(households: int, seed: int, out: Path, region: str = "19.01",
     write_dataset(out / "registry", "registry", {"households": reg_h, "members": reg_m},
                   {**meta, "snapshot_date": str(P.SNAPSHOT_DATE)})
     step("registry snapshot")
-    regs = registrations(world, rng, civil_no, reg_no)
+    regs = registrations(world, rng, civil_no, reg_no, registrations_count)
     write_dataset(out / "registrations", "registrations",
                   {"households": regs["households"], "members": regs["members"]}, meta)
     step("registrations")
@@ -71,12 +74,15 @@ def generate(households: int, seed: int, out: Path, region: str = "19.01",
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def check_inputs(households: int, out: Path | str, region: str) -> Area:
+def check_inputs(households: int, out: Path | str, region: str, registrations_count: int | None = None) -> Area:
     """Raise SynthError for a bad count, an unknown region or an unwritable folder; return the area."""
     if households < 1:
         raise SynthError(f"--households must be at least 1 (got {households})")
     if households > MAX_HOUSEHOLDS:
         raise SynthError(f"--households must be at most {MAX_HOUSEHOLDS:,} (got {households:,})")
+    if registrations_count is not None and not 1 <= registrations_count <= households // 5:
+        raise SynthError(f"--registrations must be between 1 and a fifth of --households, {households // 5:,} "
+                         f"(got {registrations_count:,})")
     area = load_area(region)
     _check_writable(Path(out))
     return area

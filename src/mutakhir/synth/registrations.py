@@ -70,13 +70,13 @@ def change_kinds(world: World) -> dict[str, np.ndarray]:
     return {k: (v & ~y if k != "split_off" else v) for k, v in out.items()}
 
 
-def select(world: World, rng: np.random.Generator) -> np.ndarray:
-    """Return the households that register, in registration order."""
+def select(world: World, rng: np.random.Generator, count: int | None = None) -> np.ndarray:
+    """Return the households that register (`count`, default a share of all), in registration order."""
     hh = world.hh
     n = len(hh["w"])
     pct = np.argsort(np.argsort(hh["log_consumption_pc"], kind="stable"), kind="stable") / max(n, 1)
     linked = hh["registry_no"][hh["unit"]] > 0
-    total = max(1, round(P.REGISTRATION_SHARE * n))
+    total = count or max(1, round(P.REGISTRATION_SHARE * n))
     picked = []
     for share, pool in zip(P.REGISTRATION_MIX, (linked, ~linked & (pct < 0.5), ~linked & (pct >= 0.5)), strict=True):
         candidates = np.flatnonzero(pool)
@@ -84,10 +84,11 @@ def select(world: World, rng: np.random.Generator) -> np.ndarray:
     return rng.permutation(np.concatenate(picked))
 
 
-def registrations(world: World, rng: np.random.Generator, civil_no: np.ndarray, reg_no: np.ndarray) -> dict:
+def registrations(world: World, rng: np.random.Generator, civil_no: np.ndarray, reg_no: np.ndarray,
+                  count: int | None = None) -> dict:
     """Return the registrations (households, members), the truth tables and the error log."""
     pp, hh, area = world.pp, world.hh, world.area
-    sel = select(world, rng)
+    sel = select(world, rng, count)
     k = len(sel)
     registered_on = P.PERIOD_START + rng.integers(0, P.PERIOD_DAYS, k).astype("timedelta64[D]")
     order = np.lexsort((rng.random(k), registered_on))

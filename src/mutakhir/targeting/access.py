@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
+from mutakhir.core.models import JobRun
 from mutakhir.ranking.models import RankingRun
 
 from .models import BeneficiaryList, Entry, Program
@@ -52,3 +53,16 @@ def runs_for(user):
 
 def get_run_for_user(user, pk) -> RankingRun:
     return get_object_or_404(runs_for(user), pk=pk)
+
+
+def jobs_for(user):
+    """Return the list-drawing jobs a manager may follow: those of runs inside the account's region."""
+    from .services import JOB_KIND
+
+    if not can_manage(user):
+        return JobRun.objects.none()
+    return JobRun.objects.visible_to(user).filter(kind=JOB_KIND)
+
+
+def get_job_for_user(user, pk) -> JobRun:
+    return get_object_or_404(jobs_for(user), pk=pk)

@@ -5,16 +5,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mutakhir.ranking.models import RankingResult
-from mutakhir.registry.models import Household, Member
+from mutakhir.core.jobs import start_job
 
+from .dataset import write_run_dataset
 from .lists import run_list
 from .models import BeneficiaryList, Entry, Program, ProgramVersion, Unit
 from .quotas import QuotaError, check_quotas
@@ -31,6 +29,7 @@ EXAMPLES = [
     ("PBI-JK", gettext_lazy("Subsidised health-insurance contributions, per person."), "desil <= 5", Unit.PERSON),
 ]
 BATCH = 5000
+JOB_KIND = "targeting-list"
 
 
 class TargetingError(ValueError):
@@ -66,28 +65,6 @@ def do_seed_programs(actor=None) -> list[Program]:
     """Create the example programs (PKH, BPNT/Sembako, PBI-JK) that do not exist yet."""
     return [do_create_program(name, rule, unit, description=str(text), actor=actor)
             for name, text, rule, unit in EXAMPLES if not Program.objects.filter(name=name).exists()]
-
-
-def _write(path: Path, names: list[str], rows) -> None:
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
-    pq.write_table(pa.table({n: pa.array([None if v is None else str(v) for v in col], pa.string())
-                             for n, col in zip(names, columns, strict=True)}), path)
-
-
-def write_run_dataset(run, folder: Path) -> tuple[Path, Path, Path]:
-    """Write a ranking run's scores and its households and members (from the registry) as Parquet."""
-    score_cols = ["household_id", "score", "percentile", "desil", "region_percentile"]
-    scores = list(RankingResult.objects.filter(run=run).values_list(*score_cols))
-    ids = [r[0] for r in scores]
-    hh_cols = ["household_id", "region_id", *HOUSEHOLD_COLUMNS]
-    households = list(Household.objects.active().filter(household_id__in=ids).values_list(*hh_cols))
-    mem_cols = ["record_id", "household__household_id", "birth_date", *MEMBER_COLUMNS]
-    members = list(Member.objects.active().filter(household__household_id__in=ids).values_list(*mem_cols))
-    paths = folder / "scores.parquet", folder / "households.parquet", folder / "members.parquet"
-    _write(paths[0], score_cols, scores)
-    _write(paths[1], ["household_id", "region_code", *HOUSEHOLD_COLUMNS], households)
-    _write(paths[2], ["record_id", "household_id", "birth_date", *MEMBER_COLUMNS], members)
-    return paths
 
 
 def _age(birth, today) -> int | None:
@@ -151,14 +128,41 @@ def _num(value, kind=float):
     return kind(float(value)) if value not in (None, "") else None
 
 
-@transaction.atomic
+def do_start_list(user, version: ProgramVersion, run, *, quotas=None, grace: float = 0.0, near: int = 20,
+                  previous: BeneficiaryList | None = None):
+    """Create the list-drawing job (scoped to the run's region); its task starts once the transaction commits."""
+    from .tasks import draw_list_task  # tasks import this module
+
+    config = {"version": version.pk, "run": run.pk, "quotas": quotas, "grace": grace, "near": near,
+              "previous": previous.pk if previous else None, "program": version.program_id}
+    return start_job(draw_list_task, JOB_KIND, user=user, region_code=run.region_code, config=config)
+
+
+def do_draw_list_job(job, progress) -> dict:
+    """Draw the job's list (the task's work) and return what the job page needs to show it."""
+    from mutakhir.ranking.models import RankingRun
+
+    cfg = job.config
+    previous = BeneficiaryList.objects.get(pk=cfg["previous"]) if cfg.get("previous") else None
+    blist = do_build_list(ProgramVersion.objects.get(pk=cfg["version"]), RankingRun.objects.get(pk=cfg["run"]),
+                          actor=job.created_by, quotas=cfg.get("quotas"), grace=cfg.get("grace", 0.0),
+                          near=cfg.get("near", 20), previous=previous, progress=progress)
+    return {"list": blist.pk, "households": blist.summary.get("households", 0),
+            "warnings": [str(w) for w in blist.summary.get("warnings", [])]}
+
+
 def do_build_list(version: ProgramVersion, run, *, actor=None, quotas=None, grace: float = 0.0, near: int = 20,
-                  previous: BeneficiaryList | None = None) -> BeneficiaryList:
-    """Draw a list with a criteria version from a ranking run and store every entry."""
+                  previous: BeneficiaryList | None = None, progress=None) -> BeneficiaryList:
+    """Draw a list with a criteria version from a ranking run and store every entry.
+
+    The drawing reads files and writes none of the database, so only storing the list is one transaction:
+    a failure at any step leaves no list behind.
+    """
+    step = progress or (lambda done, total, note: None)
     spec = ListSpec(check_rule(version.rule), unit=version.unit, quotas=quotas, grace=grace, near=near)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="mutakhir-list-") as tmp:
         folder = Path(tmp)
-        data = write_run_dataset(run, folder)
+        data = write_run_dataset(run, folder, lambda note: step(0, 3, note))
         prev_path = None
         if previous:
             prev_path = folder / "previous.csv"
@@ -167,17 +171,25 @@ def do_build_list(version: ProgramVersion, run, *, actor=None, quotas=None, grac
                 writer = csv.writer(fh)
                 writer.writerow(["household_id"])
                 writer.writerows([h] for h in ids.values_list("household_id", flat=True).distinct())
+        step(1, 3, _("Drawing the list"))
         summary = run_list(spec, *data, folder / "out", previous=prev_path)
-        blist = BeneficiaryList.objects.create(version=version, ranking_run=run, previous=previous, created_by=actor,
-                                               summary=summary, options={"quotas": quotas, "grace": grace,
-                                                                         "near": near})
-        out = folder / "out"
-        entries = [*_entries(blist, out / "list.csv", None), *_entries(blist, out / "near.csv", "near")]
-        with open(out / "diff.csv", newline="", encoding="utf-8") as fh:
-            seen = {e.household_id for e in entries}
-            entries += [Entry(beneficiary_list=blist, household_id=r["household_id"],
-                              region_code=r["region_code"] or "", status=Entry.Status.EXITED, change="exited",
-                              reason=r["reason"] or "") for r in csv.DictReader(fh)
-                        if r["change"] == "exited" and r["household_id"] not in seen]
-        Entry.objects.bulk_create(entries, batch_size=BATCH)
+        step(2, 3, _("Storing the list"))
+        blist = _store_list(version, run, folder / "out", summary=summary, actor=actor, previous=previous,
+                            options={"quotas": quotas, "grace": grace, "near": near})
+    step(3, 3, _("Done"))
+    return blist
+
+
+@transaction.atomic
+def _store_list(version, run, out: Path, *, summary: dict, actor, previous, options: dict) -> BeneficiaryList:
+    blist = BeneficiaryList.objects.create(version=version, ranking_run=run, previous=previous, created_by=actor,
+                                           summary=summary, options=options)
+    entries = [*_entries(blist, out / "list.csv", None), *_entries(blist, out / "near.csv", "near")]
+    with open(out / "diff.csv", newline="", encoding="utf-8") as fh:
+        seen = {e.household_id for e in entries}
+        entries += [Entry(beneficiary_list=blist, household_id=r["household_id"],
+                          region_code=r["region_code"] or "", status=Entry.Status.EXITED, change="exited",
+                          reason=r["reason"] or "") for r in csv.DictReader(fh)
+                    if r["change"] == "exited" and r["household_id"] not in seen]
+    Entry.objects.bulk_create(entries, batch_size=BATCH)
     return blist

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mutakhir.core.models import PersonalDataAccess
+from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.ranking.models import RankingResult, RankingRun
 from mutakhir.registry.models import Household
 
@@ -67,7 +67,9 @@ def program(request, pk):
     return render(request, "targeting/program.html", {
         "program": obj, "versions": obj.versions.select_related("created_by"), "current": obj.current,
         "lists": access.lists_for(user).filter(version__program=obj).select_related("version", "ranking_run"),
-        "runs": access.runs_for(user)[:20], "can_manage": access.can_manage(user), "units": Unit.choices})
+        "runs": access.runs_for(user)[:20], "can_manage": access.can_manage(user), "units": Unit.choices,
+        "jobs": access.jobs_for(user).filter(state__in=[JobRun.State.QUEUED, JobRun.State.RUNNING],
+                                             config__program=obj.pk)})
 
 
 @login_required
@@ -108,6 +110,7 @@ def add_version(request, pk):
 @login_required
 @require_POST
 def build_list(request, pk):
+    """Check the options and start drawing the list in the background; the job page shows its progress."""
     user = request.user
     _require(access.can_manage(user))
     obj = access.get_program_for_user(user, pk)
@@ -118,14 +121,23 @@ def build_list(request, pk):
     try:
         grace, near = float(request.POST.get("grace") or 0), int(request.POST.get("near") or 20)
         quotas = services.check_list_options(request.POST.get("quotas", ""), grace)
-        blist = services.do_build_list(obj.current, run, actor=user, quotas=quotas, grace=grace, near=near,
-                                       previous=previous)
+        services.check_rule(obj.current.rule)
     except (ValueError, services.TargetingError) as exc:
         messages.error(request, str(exc))
         return redirect("targeting:program", pk=obj.pk)
-    for warning in blist.summary.get("warnings", []):
-        messages.warning(request, warning)
-    return redirect("targeting:list", pk=blist.pk)
+    job = services.do_start_list(user, obj.current, run, quotas=quotas, grace=grace, near=near, previous=previous)
+    return redirect("targeting:job", pk=job.pk)
+
+
+@login_required
+def job(request, pk):
+    """Show a list-drawing job's progress (polled by htmx); once done, go to the list with its warnings."""
+    obj = access.get_job_for_user(request.user, pk)
+    if obj.state == JobRun.State.DONE and obj.result.get("list"):
+        for warning in obj.result.get("warnings", []):
+            messages.warning(request, warning)
+        return redirect("targeting:list", pk=obj.result["list"])
+    return render(request, "targeting/job.html", {"job": obj, "program": obj.config.get("program")})
 
 
 def _region_summary(entries):

@@ -1,26 +1,34 @@
 """Import ODK Central / Kobo submissions: map each back to its prelist household, check it like a web
 entry, and apply it whole or not at all. Every refused submission is reported with its row and reason.
+
+Lookups are made per file or per chunk of rows (prelist entries, verifiers, known instance IDs, existing
+verifications, members verified already in the period), never per row; odk_apply.py writes the clean
+submissions in bulk, one transaction per batch.
 """
 
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import batched
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mutakhir.identification.models import PrelistEntry
 
 from .checks import ACTIVE_MEMBER, BadValue, check_answers, parse
-from .models import Outcome, Source, SubmissionImport, Verification
+from .models import Outcome, Status, SubmissionImport, Verification
+from .odk_apply import apply_clean
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
-from .services import VerificationError, check_assign, do_assign, do_save
+from .services import VerificationError, check_editable, check_verifier
 from .submissions import instance_id, read_export, submitter
 
-APPLY_CHUNK = 500
+CHUNK = 2000  # ids per IN (...) lookup: below SQLite's limit on query parameters
+ENTRY_FIELDS = ("prelist__region_id", "prelist__update_period_id", "household__household_id", "registration__number",
+                "category")
+APPLIED = (Status.SUBMITTED, Status.ACCEPTED)  # verifications whose members count as listed in the period
 
 
 @dataclass
@@ -59,16 +67,45 @@ def _answers(raw: dict, flag) -> dict:
     return {"household": household, "members": members}
 
 
-def _entry(raw: dict) -> PrelistEntry | None:
-    key = str(raw.get("household") or "").strip()
-    entries = PrelistEntry.objects.filter(prelist_id=str(raw.get("prelist_id") or "0").strip() or 0)
-    return entries.filter(Q(household__household_id=key) | Q(registration__number=key)).first() if key else None
+def _key(raw: dict) -> tuple[int | None, str]:
+    prelist = str(raw.get("prelist_id") or "").strip()
+    return (int(prelist) if prelist.isdigit() else None), str(raw.get("household") or "").strip()
 
 
-def import_submissions(path: str | Path, form_version: str, *, user=None) -> SubmissionImport:
-    """Check every submission of an export, apply the clean ones, and record the report."""
+def _attach_entries(parsed: list[Parsed]) -> None:
+    """Set each submission's prelist entry (by registry household ID or registration number), per chunk."""
+    wanted = defaultdict(set)
+    for p in parsed:
+        prelist, key = _key(p.raw)
+        if prelist is not None and key:
+            wanted[prelist].add(key)
+    found = {}
+    for prelist, keys in wanted.items():
+        for chunk in batched(sorted(keys), CHUNK):
+            entries = (PrelistEntry.objects.filter(prelist_id=prelist)
+                       .filter(Q(household__household_id__in=chunk) | Q(registration__number__in=chunk))
+                       .select_related("prelist", "household", "registration").only(*ENTRY_FIELDS))
+            for e in entries:
+                for key in (e.household.household_id if e.household_id else None,
+                            e.registration.number if e.registration_id else None):
+                    found.setdefault((prelist, key), e)
+    for p in parsed:
+        p.entry = found.get(_key(p.raw))
+
+
+def _in_chunks(queryset, field: str, values) -> list:
+    out = []
+    for chunk in batched(sorted(set(values)), CHUNK):
+        out += queryset.filter(**{f"{field}__in": chunk})
+    return out
+
+
+def import_submissions(path: str | Path, form_version: str, *, user=None, progress=None) -> SubmissionImport:
+    """Check every submission of an export, apply the clean ones, and record the report.
+
+    `progress(done, total)` is called as the clean submissions are applied.
+    """
     path = Path(path)
-    rows = read_export(path)
     report: list[dict] = []
     flagged: set[int] = set()
 
@@ -79,11 +116,15 @@ def import_submissions(path: str | Path, form_version: str, *, user=None) -> Sub
                            "code": code, "message": message})
         return flag
 
-    parsed = [Parsed(n, raw, instance_id(raw), submitter(raw)) for n, raw in enumerate(rows, start=1)]
-    known = set(Verification.objects.filter(instance_id__in=[p.instance_id for p in parsed])
-                .values_list("instance_id", flat=True))
+    parsed = [Parsed(n, raw, instance_id(raw), submitter(raw)) for n, raw in enumerate(read_export(path), start=1)]
+    _attach_entries(parsed)
+    known = set(_in_chunks(Verification.objects.values_list("instance_id", flat=True), "instance_id",
+                           [p.instance_id for p in parsed if p.instance_id]))
+    users = {u.username: u for u in _in_chunks(get_user_model().objects.all(), "username",
+                                               [p.username for p in parsed])}
+    existing = {v.entry_id: v for v in _in_chunks(Verification.objects.only("entry_id", "status"), "entry_id",
+                                                  [p.entry.pk for p in parsed if p.entry])}
     seen: set[str] = set()
-    users = {u.username: u for u in get_user_model().objects.filter(username__in={p.username for p in parsed})}
     for p in parsed:
         flag = flagger(p)
         if not p.instance_id:
@@ -91,45 +132,51 @@ def import_submissions(path: str | Path, form_version: str, *, user=None) -> Sub
         elif p.instance_id in known or p.instance_id in seen:
             flag("duplicate", _("Duplicate submission: this instance ID was imported already."))
         seen.add(p.instance_id)
-        version = str(p.raw.get("form_version") or "").strip()
-        if version != str(form_version):
-            flag("form_version", _("Form version %(got)s, expected %(want)s: an older form, re-send with the "
-                                   "current one.") % {"got": version or "?", "want": form_version})
-        p.entry = _entry(p.raw)
-        p.verifier = users.get(p.username)
-        if p.entry is None:
-            flag("unknown_household", _("The household is not in the form's prelist."))
-        elif p.verifier is None:
-            flag("unknown_verifier", _("Unknown verifier %(name)s.") % {"name": p.username or "?"})
-        else:
-            try:
-                check_assign(p.entry, p.verifier)
-            except VerificationError as exc:
-                flag("outside_region", str(exc))
-        p.answers = _answers(p.raw, flag)
-        outcome = str(p.raw.get("outcome") or "").strip()
-        if outcome not in Outcome.values:
-            flag("unknown_code", _("Unknown visit outcome %(code)s.") % {"code": outcome or "?"})
-        for issue in check_answers(p.answers, outcome):
-            flag(issue.code, str(issue))
+        _check_row(p, form_version, users, existing, flag)
     _cross_checks(parsed, flagger)
-    applied = 0
+    _period_checks(parsed, flagger)
     clean = [p for p in parsed if p.row not in flagged]
-    for start in range(0, len(clean), APPLY_CHUNK):
-        with transaction.atomic():  # one commit per chunk; each submission is its own savepoint inside it
-            for p in clean[start:start + APPLY_CHUNK]:
-                try:
-                    _apply(p, form_version)
-                    applied += 1
-                except VerificationError as exc:
-                    flagger(p)("refused", str(exc))
+    applied = apply_clean(clean, form_version, lambda p, message: flagger(p)("refused", message), progress)
     return SubmissionImport.objects.create(
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(), source=str(path)[-255:], form_version=form_version,
         user=user, applied=applied, flagged=len(flagged), report=sorted(report, key=lambda r: r["row"]))
 
 
+def _check_row(p: Parsed, form_version: str, users: dict, existing: dict, flag) -> None:
+    """Flag what is wrong with one submission on its own: version, household, verifier, answers."""
+    version = str(p.raw.get("form_version") or "").strip()
+    if version != str(form_version):
+        flag("form_version", _("Form version %(got)s, expected %(want)s: an older form, re-send with the "
+                               "current one.") % {"got": version or "?", "want": form_version})
+    p.verifier = users.get(p.username)
+    if p.entry is None:
+        flag("unknown_household", _("The household is not in the form's prelist."))
+    elif p.verifier is None:
+        flag("unknown_verifier", _("Unknown verifier %(name)s.") % {"name": p.username or "?"})
+    else:
+        try:
+            check_verifier(p.entry, p.verifier)
+        except VerificationError as exc:
+            flag("outside_region", str(exc))
+        try:
+            check_editable(existing.get(p.entry.pk))
+        except VerificationError as exc:
+            flag("already_submitted", str(exc))
+    p.answers = _answers(p.raw, flag)
+    outcome = str(p.raw.get("outcome") or "").strip()
+    if outcome not in Outcome.values:
+        flag("unknown_code", _("Unknown visit outcome %(code)s.") % {"code": outcome or "?"})
+    for issue in check_answers(p.answers, outcome):
+        flag(issue.code, str(issue))
+
+
+def _active_niks(answers: dict | None) -> set[str]:
+    return {m["nik"] for m in (answers or {}).get("members") or []
+            if m.get("nik") and m.get("status", "present") in ACTIVE_MEMBER}
+
+
 def _cross_checks(parsed: list[Parsed], flagger) -> None:
-    """Flag verifiers disagreeing on one household, and a person (NIK) listed in two households."""
+    """Flag verifiers disagreeing on one household, and a person (NIK) listed in two households of the file."""
     by_entry = defaultdict(list)
     for p in parsed:
         if p.entry:
@@ -140,24 +187,40 @@ def _cross_checks(parsed: list[Parsed], flagger) -> None:
                 flagger(p)("disagreement", _("Two verifiers sent different submissions for this household."))
     by_nik = defaultdict(set)
     for p in parsed:
-        for m in (p.answers or {}).get("members", []):
-            if m.get("nik") and m.get("status") in ACTIVE_MEMBER and p.entry:
-                by_nik[m["nik"]].add(p.entry.pk)
+        for nik in _active_niks(p.answers) if p.entry else ():
+            by_nik[nik].add(p.entry.pk)
     for p in parsed:
-        for m in (p.answers or {}).get("members", []):
-            if len(by_nik.get(m.get("nik"), ())) > 1 and m.get("status") in ACTIVE_MEMBER:
+        for nik in sorted(_active_niks(p.answers)):
+            if len(by_nik.get(nik, ())) > 1:
                 flagger(p)("member_twice", _("A member (NIK %(nik)s…) is listed in two households.")
-                           % {"nik": m["nik"][:4]})
+                           % {"nik": nik[:4]})
 
 
-@transaction.atomic
-def _apply(p: Parsed, form_version: str) -> None:
-    existing = Verification.objects.filter(entry=p.entry).first()
-    if existing and existing.verifier_id != p.verifier.pk and existing.status not in ("assigned",):
-        raise VerificationError(_("Another verifier has verified this household already."))
-    v = do_assign(p.entry, p.verifier, actor=p.verifier)
-    raw = p.raw
-    do_save(v, version=v.version, outcome=str(raw.get("outcome") or ""), answers=p.answers, actor=p.verifier,
-            submit=True, moved_to=str(raw.get("moved_to") or ""), merged_into=str(raw.get("merged_into") or ""),
-            new_kk=str(raw.get("new_kk") or ""), visited_on=(str(raw.get("visited_on") or "")[:10] or None),
-            source=Source.ODK, instance_id=p.instance_id, form_version=form_version)
+def _period_checks(parsed: list[Parsed], flagger) -> None:
+    """Flag a present member (NIK) whom a submitted or accepted verification of the period lists in another
+    household."""
+    niks = defaultdict(list)
+    for p in parsed:
+        for nik in _active_niks(p.answers) if p.entry else ():
+            niks[nik].append(p)
+    if not niks:
+        return
+    periods = {p.entry.prelist.update_period_id for p in parsed if p.entry}
+    verified = (Verification.objects.filter(entry__prelist__update_period__in=periods, status__in=APPLIED)
+                .values_list("entry_id", "answers__members"))
+    elsewhere = defaultdict(set)  # (row, nik) -> other prelist entries
+    for entry_id, members in verified.iterator(chunk_size=CHUNK):
+        for nik in _active_niks({"members": members}) & niks.keys():
+            for p in niks[nik]:
+                if p.entry.pk != entry_id:
+                    elsewhere[p.row, nik].add(entry_id)
+    if not elsewhere:
+        return
+    keys = {e.pk: e.household.household_id if e.household_id else e.registration.number
+            for e in _in_chunks(PrelistEntry.objects.select_related("household", "registration"), "pk",
+                                set().union(*elsewhere.values()))}
+    by_row = {p.row: p for p in parsed}
+    for (row, nik), entries in sorted(elsewhere.items()):
+        flagger(by_row[row])("member_twice", _("A member (NIK %(nik)s…) is listed already in household %(other)s, "
+                                               "verified in this update period.")
+                             % {"nik": nik[:4], "other": ", ".join(sorted(keys[e] for e in entries))})

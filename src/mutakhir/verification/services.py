@@ -54,25 +54,42 @@ def prefill(entry: PrelistEntry) -> dict:
     return {"household": _values(reg, HOUSEHOLD_ITEMS), "members": members}
 
 
+def locked_ids(verification_ids) -> set[int]:
+    """Return which of the verifications an approved decree holds, with no draft correction reopening them."""
+    from mutakhir.decrees.models import Decree, DecreeItem
+
+    approved, reopened = set(), set()
+    items = DecreeItem.objects.filter(verification_id__in=list(verification_ids))
+    for pk, status, corrects in items.values_list("verification_id", "decree__status", "decree__corrects_id"):
+        if status == Decree.Status.APPROVED:
+            approved.add(pk)
+        elif status == Decree.Status.DRAFT and corrects:
+            reopened.add(pk)
+    return approved - reopened
+
+
 def is_locked(verification: Verification) -> bool:
     """Return whether an approved decree holds the verification and no draft correction reopens it."""
-    from mutakhir.decrees.models import Decree
-
-    items = verification.decree_items.select_related("decree")
-    approved = any(i.decree.status == Decree.Status.APPROVED for i in items)
-    reopened = any(i.decree.status == Decree.Status.DRAFT and i.decree.corrects_id for i in items)
-    return approved and not reopened
+    return verification.pk in locked_ids([verification.pk])
 
 
-def check_assign(entry: PrelistEntry, verifier) -> None:
+def check_verifier(entry: PrelistEntry, verifier) -> None:
+    """Raise unless `verifier` is an active PSM or TKSK whose region holds the entry's village."""
     if verifier.role not in (Role.PSM, Role.TKSK) or not verifier.is_active:
         raise VerificationError(_("Only a PSM or TKSK can verify households."))
     prefix = verifier.scope_prefix or ""
     if not entry.prelist.region_id.startswith(prefix) or verifier.scope_prefix is None:
         raise VerificationError(_("The household lies outside the verifier's region."))
-    existing = Verification.objects.filter(entry=entry).first()
+
+
+def check_editable(existing: Verification | None) -> None:
     if existing and existing.status not in EDITABLE:
         raise VerificationError(_("This household's verification is already submitted."))
+
+
+def check_assign(entry: PrelistEntry, verifier) -> None:
+    check_verifier(entry, verifier)
+    check_editable(Verification.objects.filter(entry=entry).first())
 
 
 @transaction.atomic

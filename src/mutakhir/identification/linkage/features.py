@@ -97,6 +97,18 @@ def prepare(con: duckdb.DuckDBPyConnection, sides: dict[str, tuple[pa.Table, pa.
     return stats
 
 
+def release(con: duckdb.DuckDBPyConnection, sides) -> None:
+    """Drop the intermediate tables and inputs of `prepare` (callers that only need `features_<side>`).
+
+    At district size they would otherwise double the memory the run holds.
+    """
+    for side in sides:
+        for table in ("checked", "flagged"):
+            con.execute(f"DROP TABLE IF EXISTS {table}_{side}")
+        for view in ("raw", "names", "hh"):
+            con.unregister(f"{view}_{side}")
+
+
 def features_table(con: duckdb.DuckDBPyConnection, side: str) -> pa.Table:
     """Return the prepared features of a side as Arrow."""
     return con.sql(f"SELECT {', '.join(COLUMNS)} FROM features_{side}").arrow().read_all()

@@ -14,6 +14,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from mutakhir.core.archives import check_archive
+
 REQUIRED = {
     "households": ("household_id", "region_code"),
     "members": ("record_id", "household_id", "name"),
@@ -32,6 +34,7 @@ def _locate(source: Path, table: str) -> tuple[str, bytes | None, Path | None]:
     """Return (display name, CSV bytes or None, Parquet path or None) of a table in a folder or zip."""
     if source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as zf:
+            check_archive(zf, InputError)  # zip bombs: refused before anything is inflated
             names = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
             for suffix in (".csv", ".parquet"):
                 if (name := names.get(table + suffix)) is not None:

@@ -111,4 +111,6 @@ def link(left: pa.Table, right: pa.Table, *, engine: str = "duckdb", variant: st
         else:
             result = db_api.spark.sql(sql).toArrow()
         scored.drop_table_from_database_and_remove_from_cache()
+        # Training and blocking tables stay in the connection (shared with the civil check) otherwise.
+        linker.table_management.delete_tables_created_by_splink_from_db()
     return result, model._probability_two_random_records_match, notes

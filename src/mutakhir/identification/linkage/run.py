@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import civil as civil_check
-from .features import features_table, prepare
+from .features import features_table, prepare, release
 from .households import REVIEW_BAND, Decision, Pair, decide, link_probability
 from .io import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, InputError, read_table, write_csv, write_json
 from .model import link
@@ -48,7 +48,7 @@ def _to_pairs(table: pa.Table, prior: float) -> list[Pair]:
     return [Pair(*row) for row in zip(*cols, evidence, strict=True)]
 
 
-def _warnings(stats, tables, decisions, pairs) -> list[str]:
+def _warnings(stats, decisions, pairs, civil_empty: bool) -> list[str]:
     out = []
     for side, label in (("reg", "registrations"), ("bdt", "registry"), ("civil", "civil registry")):
         if side not in stats:
@@ -66,7 +66,7 @@ def _warnings(stats, tables, decisions, pairs) -> list[str]:
     if not any(d.links for d in decisions.values()):
         out.append("no registered person matches anybody in the registry: is it the registry of the same area?"
                    if not pairs else "no registered person was linked to the registry")
-    if "civil_members" in tables and tables["civil_members"].num_rows == 0:
+    if civil_empty:
         out.append("civil registry: members.csv has no rows; every person is not_found")
     return out
 
@@ -96,9 +96,15 @@ def match(registrations: str | Path, registry: str | Path, out: str | Path, *, c
     if civil is not None:
         sides["civil"] = (tables["civil_members"], None)
     stats = prepare(con, sides, variant)
+    release(con, sides)
+    del sides
+    civil_empty = civil is not None and tables.pop("civil_members").num_rows == 0  # only its features are used
     step(2, "linking")
-    scored, prior, notes = link(features_table(con, "reg"), features_table(con, "bdt"), engine=engine, variant=variant,
-                  con=con if engine == "duckdb" else None, progress=lambda note: progress(2, total, note))
+    left, right = features_table(con, "reg"), features_table(con, "bdt")
+    con.execute("DROP TABLE features_bdt")  # the linker works on `right`
+    scored, prior, notes = link(left, right, engine=engine, variant=variant,
+                                con=con if engine == "duckdb" else None, progress=lambda note: progress(2, total, note))
+    del left, right
     pairs = _to_pairs(scored, prior)
     step(3, "deciding households")
     decisions = decide_households(tables, pairs, forced=forced, forbidden=forbidden)
@@ -106,7 +112,7 @@ def match(registrations: str | Path, registry: str | Path, out: str | Path, *, c
     civil_status = civil_check.check(con) if civil is not None else {}
     step(5, "writing")
     summary = write_results(Path(out), tables, decisions, pairs, civil_status, engine)
-    summary["warnings"] = _warnings(stats, tables, decisions, pairs) + notes
+    summary["warnings"] = _warnings(stats, decisions, pairs, civil_empty) + notes
     step(6, "done")
     summary["timings"] = {**timings, "total": round(marks[-1] - marks[0], 2)}
     write_json(Path(out) / "summary.json", summary)

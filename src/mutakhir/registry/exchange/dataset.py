@@ -20,6 +20,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from mutakhir.core.archives import check_archive
+
 from .columns import BY_TABLE, FORMAT_VERSION, TABLES
 from .errors import DatasetError, IssueLog
 
@@ -70,6 +72,7 @@ def open_dataset(location: str | Path) -> Iterator[Dataset]:
             local = files
         elif path.is_file() and zipfile.is_zipfile(path):
             archive = stack.enter_context(zipfile.ZipFile(path))
+            check_archive(archive, DatasetError)  # zip bombs: refused before anything is inflated
             names = _zip_members(archive)
             openers = {name: (lambda m=member: archive.open(m)) for name, member in names.items()}
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mutakhir-import-")))

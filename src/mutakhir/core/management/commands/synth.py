@@ -23,12 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="Output folder (created if missing).")
         parser.add_argument("--region", default="19.01",
                             help="District (or sub-district) code whose villages to use; default Kabupaten Bangka.")
+        parser.add_argument("--registrations", type=int, default=None,
+                            help="Registrations of the update period (default 7%% of the households).")
 
-    def handle(self, *args, households, seed, out, region, **opts):
+    def handle(self, *args, households, seed, out, region, registrations, **opts):
         try:
-            check_inputs(households, out, region)
+            check_inputs(households, out, region, registrations)
             with progress_bar("Sintesis / synthesizing", total=STEPS) as advance:
-                summary = generate(households, seed, out, region, progress=lambda done, total, note: advance(done))
+                summary = generate(households, seed, out, region, progress=lambda done, total, note: advance(done),
+                                   registrations_count=registrations)
         except SynthError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(

@@ -41,6 +41,8 @@ class Command(BaseCommand):
             else:
                 user = get_user_model().objects.filter(username=opts["user"]).first() if opts["user"] else None
                 result = import_package(opts["file"], user=user)
-                self.stdout.write(f"Merged decree {result.decree_number}: {result.counts}")
+                for flag in result.flags:
+                    self.stdout.write(f"members.csv row {flag['row']}: [{flag['code']}] {flag['message']}")
+                self.stdout.write(f"Merged decree {result.decree_number}: {result.counts}; {len(result.flags)} flagged")
         except PackageError as exc:
             raise CommandError(str(exc)) from exc

@@ -21,6 +21,8 @@ class Command(BaseCommand):
         run.add_argument("--period", type=int, required=True, help="update period id")
         run.add_argument("--user", required=True, help="the district operator the registrations are entered as")
         run.add_argument("--errors", help="also write the error report (.xlsx) here")
+        run.add_argument("--allow-duplicates", action="store_true",
+                         help="import the households the duplicate guard suspects (still listed in the report)")
         template = sub.add_parser("template", help="write the .xlsx template")
         template.add_argument("out")
 
@@ -34,9 +36,11 @@ class Command(BaseCommand):
             raise CommandError(f"{options['user']!r} is not an active district operator.")
         if period is None or not period.region_id.startswith(user.scope_prefix or ""):
             raise CommandError(f"No update period {options['period']} in {user.username}'s area.")
-        run = import_registrations(options["file"], period=period, user=user)
+        run = import_registrations(options["file"], period=period, user=user,
+                                   allow_duplicates=options["allow_duplicates"])
         self.stdout.write(f"{run.get_state_display()}: {run.created} created, {run.already} already imported, "
-                          f"{run.rejected} households rejected, {run.errors} errors, {run.warnings} warnings.")
+                          f"{run.rejected} households rejected ({run.duplicates} suspected duplicates), "
+                          f"{run.errors} errors, {run.warnings} warnings.")
         if run.message:
             self.stdout.write(str(run.message))
         if run.report and options["errors"]:

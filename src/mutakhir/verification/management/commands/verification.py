@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from mutakhir.core.progress import progress_bar
 from mutakhir.identification.models import Prelist
 from mutakhir.verification.docs import render
 from mutakhir.verification.odk_import import import_submissions
@@ -61,7 +62,8 @@ class Command(BaseCommand):
     def _import(self, file, form_version, user, **_):
         who = get_user_model().objects.filter(username=user).first() if user else None
         try:
-            result = import_submissions(file, form_version, user=who)
+            with progress_bar("Applying submissions", None) as advance:
+                result = import_submissions(file, form_version, user=who, progress=advance)
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
         for r in result.report:

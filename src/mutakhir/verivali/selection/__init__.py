@@ -1,0 +1,1 @@
+"""Selection of registry households for re-verification, and the outcome report of the period."""

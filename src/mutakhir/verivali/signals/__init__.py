@@ -1,0 +1,1 @@
+"""Administrative signals: agency extracts (layouts, import), contradiction rules, the flag list."""

@@ -1,0 +1,241 @@
+"""Civil-registry sync actions: start and run a sync, then apply or reject its proposed changes.
+
+check_* validates, do_* writes (atomic, with registry history). No authorisation here (sync_access.py).
+"""
+
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from mutakhir.core.jobs import start_job
+from mutakhir.core.models import JobRun
+from mutakhir.engines import get_engine
+from mutakhir.registration.models import Registration, RegistrationMember
+from mutakhir.registry.exchange.exporter import export_dataset
+from mutakhir.registry.models import EndReason, Household, Member
+
+from . import sync_engine
+from .models import CivilSync, ProposedChange
+
+BATCH = 2000
+Kind, Status = ProposedChange.Kind, ProposedChange.Status
+
+
+class SyncError(Exception):
+    """An action the current state does not allow; the message is for the user."""
+
+
+def check_start_sync(region_code: str, extract: str | Path) -> None:
+    """Refuse a missing extract, or a second sync of a district while one is queued or running."""
+    if not Path(extract).exists():
+        raise SyncError(_("The extract %(path)s does not exist.") % {"path": extract})
+    busy = CivilSync.objects.filter(region_code=region_code, job__state__in=[JobRun.State.QUEUED,
+                                                                            JobRun.State.RUNNING])
+    if busy.exists():
+        raise SyncError(_("A civil-registry sync of this region is already in progress."))
+
+
+@transaction.atomic
+def do_start_sync(user, region_code: str, extract: str | Path) -> CivilSync:
+    """Create the sync and its job; the task starts once the transaction commits."""
+    from .sync_tasks import run_sync_task  # the task imports this module
+
+    job = start_job(run_sync_task, "civil_sync", user=user, region_code=region_code, config={"extract": str(extract)})
+    return CivilSync.objects.create(region_code=region_code, extract=str(extract), job=job, created_by=user)
+
+
+def registrations_table() -> tuple:
+    """Return (members, households) of every registration as all-text Arrow, `registered_on` = entry date."""
+    import pyarrow as pa
+
+    regs = Registration.objects.values_list("pk", "region_id", "entered_at")
+    households = {"household_id": [], "region_code": [], "registered_on": []}
+    for pk, region, entered_at in regs.iterator(BATCH):
+        households["household_id"].append(str(pk))
+        households["region_code"].append(region)
+        households["registered_on"].append(timezone.localdate(entered_at).isoformat())
+    members = {"record_id": [], "household_id": [], "nik": [], "kk": [], "name": [], "birth_date": [], "sex": []}
+    rows = RegistrationMember.objects.values_list("pk", "registration_id", "nik", "kk", "name", "birth_date", "sex")
+    for pk, reg, nik, kk, name, birth_date, sex in rows.iterator(BATCH):
+        for key, value in zip(members, (f"m{pk}", str(reg), nik, kk, name, birth_date and birth_date.isoformat(),
+                                        sex and str(sex)), strict=True):
+            members[key].append(value or None)
+    as_table = lambda d: pa.table({k: pa.array(v, pa.string()) for k, v in d.items()})  # noqa: E731
+    return as_table(members), as_table(households)
+
+
+def do_run_sync(sync: CivilSync, progress) -> dict:
+    """Export the registry, compare it with the extract, store the findings (the task's work)."""
+    engine = get_engine("duckdb")
+    try:
+        with tempfile.TemporaryDirectory(prefix="mutakhir-sync-") as tmp:
+            progress(0, None, "exporting the registry")
+            export_dataset(Path(tmp) / "registry", region=sync.region_code, fmt="parquet")
+            members, households = sync_engine.read_registry(Path(tmp) / "registry")
+            inputs = sync_engine.SyncInputs(members, households, sync_engine.read_extract(sync.extract),
+                                            registrations_table())
+            summary = sync_engine.find_changes(engine, inputs, district=sync.region_code, progress=progress)
+            stored = store_findings(sync, sync_engine.fetch_findings(engine))
+    finally:
+        engine.close()
+    summary["stored"] = stored
+    sync.summary = summary
+    sync.save(update_fields=["summary"])
+    return summary
+
+
+@transaction.atomic
+def store_findings(sync: CivilSync, findings: list[dict]) -> int:
+    """Create a ProposedChange per finding; return how many."""
+    created = 0
+    for start in range(0, len(findings), BATCH):
+        chunk = findings[start:start + BATCH]
+        members = {m["record_id"]: m for m in Member.objects.filter(record_id__in=[f["record_id"] for f in chunk])
+                   .values("record_id", "pk", "version", "household_id", "household__region_id")}
+        ProposedChange.objects.bulk_create([
+            ProposedChange(sync=sync, kind=f["kind"], member_id=m["pk"], household_id=m["household_id"],
+                           region_id=m["household__region_id"], exact=bool(f["exact"]), problem=f["problem"] or "",
+                           current_value=f["current_value"] or "", proposed_value=f["proposed_value"] or "",
+                           member_version=m["version"], evidence=_evidence(f))
+            for f in chunk if (m := members.get(f["record_id"]))])
+        created += sum(1 for f in chunk if f["record_id"] in members)
+    return created
+
+
+def _evidence(finding: dict) -> dict:
+    keys = ("method", "civil_record_id", "civil_line", "name_similarity", "civil_region", "registered_on")
+    return {k: (str(finding[k]) if k == "registered_on" and finding[k] else finding[k]) for k in keys
+            if finding[k] not in (None, "")}
+
+
+def _lines(lines) -> str:
+    flat = [str(n) for item in lines or () for n in (item if isinstance(item, list) else [item])]
+    return ", ".join(flat)
+
+
+def summary_messages(summary: dict) -> list[str]:
+    """Return the summary's input problems as sentences for the user (rows are lines of members.csv)."""
+    problems = {key: {**p, "lines": _lines(p.get("lines"))} for key, p in summary.get("input_problems", {}).items()}
+    texts = {
+        "duplicate_nik": lambda p: ngettext(
+            "%(n)d NIK appears more than once in the extract (first rows: %(lines)s); its findings are flagged.",
+            "%(n)d NIKs appear more than once in the extract (first rows: %(lines)s); their findings are flagged.",
+            p["niks"]) % {"n": p["niks"], "lines": p["lines"]},
+        "outside_region": lambda p: ngettext(
+            "%(n)d extract row is a person of another region who is not in this registry (first rows: %(lines)s); "
+            "ignored.",
+            "%(n)d extract rows are people of another region who are not in this registry (first rows: "
+            "%(lines)s); ignored.", p["rows"]) % {"n": p["rows"], "lines": p["lines"]},
+        "bad_region_code": lambda p: _(
+            "%(n)d extract rows have no valid 10-digit village code in region_code (first rows: %(lines)s).")
+        % {"n": p["rows"], "lines": p["lines"]},
+        "bad_death_date": lambda p: _(
+            "%(n)d extract rows have a death_date that is not a YYYY-MM-DD date (first rows: %(lines)s); no death "
+            "was proposed for them.") % {"n": p["rows"], "lines": p["lines"]},
+        "future_death_date": lambda p: _(
+            "%(n)d extract rows have a death_date in the future (first rows: %(lines)s).")
+        % {"n": p["rows"], "lines": p["lines"]},
+    }
+    return [texts[key](p) for key, p in problems.items()
+            if key in texts and (p.get("niks") or p.get("rows"))]
+
+
+# Applying and rejecting.
+
+def check_decide(change: ProposedChange) -> None:
+    """Refuse a change that was already decided, or that is flagged (it can only be rejected)."""
+    if change.status != Status.PROPOSED:
+        raise SyncError(_("This change was already decided (%(status)s).") % {"status": change.get_status_display()})
+
+
+def check_apply(change: ProposedChange) -> None:
+    check_decide(change)
+    if change.problem:
+        raise SyncError(_("This change is flagged (%(problem)s): it cannot be applied. Check the person and the "
+                          "civil registry, then reject it.") % {"problem": change.get_problem_display()})
+    if change.kind == Kind.NIK_CORRECTION and Member.objects.active().filter(nik=change.proposed_value) \
+            .exclude(pk=change.member_id).exists():
+        raise SyncError(_("The new NIK already belongs to another registry member: it cannot be applied."))
+
+
+class StaleChange(SyncError):
+    """The member changed (or ended) after the sync found this change; nothing was written."""
+
+
+@transaction.atomic
+def do_apply(change: ProposedChange, actor) -> ProposedChange:
+    """Apply one change to the registry with a history entry; raise SyncError if it can't be (nothing written).
+
+    Both claims are compare-and-set: the change from proposed to applied, the member from the version
+    the sync saw to the next. Applying twice, or a change whose member was edited since, writes nothing.
+    """
+    check_apply(change)
+    now = timezone.now()
+    claimed = ProposedChange.objects.filter(pk=change.pk, status=Status.PROPOSED).update(
+        status=Status.APPLIED, decided_by=actor, decided_at=now)
+    if not claimed:
+        raise SyncError(_("This change was already decided by somebody else."))
+    if not Member.objects.filter(pk=change.member_id, version=change.member_version, ended_at__isnull=True) \
+            .update(version=F("version") + 1):
+        raise StaleChange(_("The member %(record)s changed after this sync (edited, ended or another change "
+                            "applied): nothing was applied. Run a new sync, or reject this change.")
+                          % {"record": change.member.record_id})
+    member = Member.objects.select_related("household").get(pk=change.member_id)
+    _change_member(member, change, now, actor, change.sync.change_reason)
+    change.refresh_from_db()
+    return change
+
+
+def _change_member(member: Member, change: ProposedChange, now, actor, reason: str) -> None:
+    member._change_reason, member._history_user = reason, actor
+    if change.kind in (Kind.DEATH, Kind.MOVE):
+        member.ended_at = now
+        member.end_reason = EndReason.DIED if change.kind == Kind.DEATH else EndReason.MOVED
+        member.save(update_fields=["ended_at", "end_reason", "version", "updated_at"])
+        if change.kind == Kind.MOVE:
+            _end_household_if_all_moved(member.household, now, actor, reason)
+        return
+    field = "kk" if change.kind == Kind.KK_CHANGE else "nik"
+    setattr(member, field, change.proposed_value)
+    member.save(update_fields=[field, "version", "updated_at"])
+
+
+def _end_household_if_all_moved(household: Household, now, actor, reason: str) -> None:
+    if household.ended_at or household.members.active().exists():
+        return
+    household.ended_at, household.end_reason = now, EndReason.MOVED
+    household.version += 1
+    household._change_reason, household._history_user = reason, actor
+    household.save(update_fields=["ended_at", "end_reason", "version", "updated_at"])
+
+
+@transaction.atomic
+def do_reject(change: ProposedChange, actor, note: str = "") -> ProposedChange:
+    check_decide(change)
+    if not ProposedChange.objects.filter(pk=change.pk, status=Status.PROPOSED).update(
+            status=Status.REJECTED, decided_by=actor, decided_at=timezone.now(), decision_note=note[:255]):
+        raise SyncError(_("This change was already decided by somebody else."))
+    change.refresh_from_db()
+    return change
+
+
+def do_bulk_apply(changes, actor) -> tuple[int, list[str]]:
+    """Apply every exact, unflagged, proposed change of `changes`; return (applied, messages of the others).
+
+    Each change is its own transaction: a stale one is reported and the rest still applied.
+    """
+    applied, problems = 0, []
+    todo = changes.filter(status=Status.PROPOSED, exact=True, problem="").select_related("member", "sync")
+    for change in todo.order_by("pk").iterator(BATCH):
+        try:
+            do_apply(change, actor)
+        except SyncError as exc:
+            problems.append(str(exc))
+        else:
+            applied += 1
+    return applied, problems

@@ -1,0 +1,150 @@
+"""Civil-registry sync pages: syncs, their proposed changes, apply / reject / bulk-apply. Thin: parse, authorise."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from . import sync_access as access
+from . import sync_services as services
+from .models import ProposedChange
+
+PAGE = 100
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def sync_index(request):
+    _require(access.can_read(request.user))
+    return render(request, "verivali/sync_index.html", {
+        "syncs": access.syncs_for(request.user).select_related("job", "created_by")[:50],
+        "can_decide": access.can_decide(request.user),
+    })
+
+
+def _save_upload(upload) -> Path:
+    """Keep the uploaded extract (a .zip, or members.csv alone) for the background task."""
+    folder = Path(settings.MEDIA_ROOT) / "verivali" / "extracts" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    target = folder / "extract.zip" if upload.name.lower().endswith(".zip") else folder / "members.csv"
+    with target.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    return target if target.suffix == ".zip" else folder
+
+
+@login_required
+@require_POST
+def sync_start(request):
+    _require(access.can_decide(request.user))
+    upload = request.FILES.get("extract")
+    if upload is None:
+        messages.error(request, _("Choose the civil-registry extract (a .zip, or members.csv)."))
+        return redirect("verivali:sync_index")
+    region = access.sync_region_for(request.user)
+    path = _save_upload(upload)
+    try:
+        services.check_start_sync(region, path)
+    except services.SyncError as exc:
+        messages.error(request, str(exc))
+        return redirect("verivali:sync_index")
+    sync = services.do_start_sync(request.user, region, path)
+    return redirect("verivali:sync", pk=sync.pk)
+
+
+@login_required
+def sync_detail(request, pk):
+    sync = access.get_sync_for_user(request.user, pk)
+    return render(request, "verivali/sync_detail.html", {
+        "sync": sync, "job": sync.job, "warnings": services.summary_messages(sync.summary),
+        "kinds": ProposedChange.Kind.choices,
+    })
+
+
+def _filtered(request):
+    """Return the user's changes narrowed by the query's sync, kind, exact and status filters, and the filters."""
+    changes = access.changes_for(request.user)
+    q = request.GET if request.method == "GET" else request.POST
+    filters = {k: q.get(k, "") for k in ("sync", "kind", "exact", "status")}
+    filters["status"] = filters["status"] or ProposedChange.Status.PROPOSED
+    if filters["sync"].isdigit():
+        changes = changes.filter(sync_id=int(filters["sync"]))
+    if filters["kind"] in ProposedChange.Kind.values:
+        changes = changes.filter(kind=filters["kind"])
+    if filters["exact"] in ("1", "0"):
+        changes = changes.filter(exact=filters["exact"] == "1")
+    if filters["status"] in ProposedChange.Status.values:
+        changes = changes.filter(status=filters["status"])
+    return changes, filters
+
+
+@login_required
+def change_list(request):
+    _require(access.can_read(request.user))
+    changes, filters = _filtered(request)
+    page = Paginator(changes.select_related("member", "household", "region"), PAGE).get_page(request.GET.get("page"))
+    return render(request, "verivali/sync_changes.html", {
+        "page": page, "filters": filters, "can_decide": access.can_decide(request.user),
+        "kinds": ProposedChange.Kind.choices, "statuses": ProposedChange.Status.choices,
+        "bulk_count": changes.filter(exact=True, problem="", status=ProposedChange.Status.PROPOSED).count(),
+    })
+
+
+def _decided(request, change, error: str = ""):
+    if request.htmx:
+        return render(request, "verivali/sync_change_row.html", {
+            "change": change, "can_decide": access.can_decide(request.user), "error": error},
+            status=409 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect(request.POST.get("next") or "verivali:changes")
+
+
+@login_required
+@require_POST
+def change_apply(request, pk):
+    _require(access.can_decide(request.user))
+    change = access.get_change_for_user(request.user, pk)
+    try:
+        change = services.do_apply(change, request.user)
+    except services.SyncError as exc:
+        change.refresh_from_db()
+        return _decided(request, change, str(exc))
+    return _decided(request, change)
+
+
+@login_required
+@require_POST
+def change_reject(request, pk):
+    _require(access.can_decide(request.user))
+    change = access.get_change_for_user(request.user, pk)
+    try:
+        change = services.do_reject(change, request.user, request.POST.get("note", ""))
+    except services.SyncError as exc:
+        return _decided(request, change, str(exc))
+    return _decided(request, change)
+
+
+@login_required
+@require_POST
+def bulk_apply(request):
+    _require(access.can_decide(request.user))
+    changes, _filters = _filtered(request)
+    applied, problems = services.do_bulk_apply(changes, request.user)
+    messages.success(request, ngettext("%(n)d exact change applied.", "%(n)d exact changes applied.", applied)
+                     % {"n": applied})
+    for problem in problems[:20]:
+        messages.error(request, problem)
+    return redirect(request.POST.get("next") or "verivali:changes")
