@@ -9,7 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 $(VENV)/.installed: pyproject.toml
 	@PY=$$(scripts/find-python) && echo "Using $$PY" && $$PY -m venv $(VENV)
-	$(BIN)/pip install -q -e ".[test,load]"
+	$(BIN)/pip install -q -e ".[test,load,bench]"
 	@touch $@
 
 install: $(VENV)/.installed

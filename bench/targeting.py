@@ -6,8 +6,10 @@ a household-only rule (the baseline) against PKH-style member criteria, with quo
 App (--app N): the path the web page's background job takes, on a fresh SQLite database (or
 --database-url) holding N households of Bangka with their members and one ranking run: the first list
 copies the run to Parquet once (ranking/cache.py) and reads households and members from the registry; the
-second reuses the copy. Wall time, the process's CPU time (all threads) and the load average are printed,
-since the machine is shared.
+second reuses the copy; then the editor's preview of the same rule, and the registry's households and members
+written to Parquet with every column a rule can read (the step dataset.py speeds up). Wall time, the process's
+CPU time (all threads) and the load average are printed, since the machine is shared; on PostgreSQL a last
+column gives the CPU time of the server process serving the benchmark (queries and COPY run there).
 
 Usage: python bench/targeting.py [--sizes 1000000,10000000] [--threads 2] [--app 100000]
 """
@@ -30,6 +32,7 @@ RULES = {
                              "and 18 and member.school_attendance = 1) or member.age >= 70 or member.disability != 0)",
 }
 HEADER = f"{'households':>12} {'members':>12} {'rule':<26} {'listed':>10} {'seconds':>8} {'CPU s':>7} {'load':>5}"
+DB_HEADER = f" {'DB CPU s':>7}"
 
 
 def cpu_seconds() -> float:
@@ -37,10 +40,27 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def line(n, members, label, listed, started, cpu) -> str:
+def db_cpu_seconds() -> float | None:
+    """Return the CPU time of this process's PostgreSQL backend (COPY and queries run there), else None."""
+    from django.db import connection
+
+    if "DJANGO_SETTINGS_MODULE" not in os.environ or connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the server runs elsewhere
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def line(n, members, label, listed, started, cpu, db=None) -> str:
     listed = f"{listed:>10,}" if listed != "" else f"{'':>10}"
+    db_cpu = f" {db_cpu_seconds() - db:>7.1f}" if db is not None else ""
     return (f"{n:>12,} {members:>12,} {label:<26} {listed} {time.perf_counter() - started:>8.1f} "
-            f"{cpu_seconds() - cpu:>7.1f} {os.getloadavg()[0]:>5.1f}")
+            f"{cpu_seconds() - cpu:>7.1f} {os.getloadavg()[0]:>5.1f}{db_cpu}")
 
 
 def generate(folder: Path, n: int, threads: int) -> int:
@@ -141,18 +161,26 @@ def app(n: int, database_url: str | None) -> None:
 
         django.setup()
         from mutakhir.targeting import services
+        from mutakhir.targeting.dataset import write_run_dataset
 
         started, cpu = time.perf_counter(), cpu_seconds()
         run, members = fill_registry(n)
         engine = "SQLite" if "sqlite" in os.environ["DATABASE_URL"] else "PostgreSQL"
         print(f"app path on {engine}, one district (Bangka); {os.cpu_count()} cores")
-        print(HEADER)
+        print(HEADER + (DB_HEADER if engine == "PostgreSQL" else ""))
         print(line(n, members, "(fill the registry)", "", started, cpu), flush=True)
         program = services.do_create_program("PKH", RULES["member criteria (PKH)"], "household")
         for label in ("first list (copies the run)", "second list (copy reused)"):
-            started, cpu = time.perf_counter(), cpu_seconds()
+            started, cpu, db = time.perf_counter(), cpu_seconds(), db_cpu_seconds()
             blist = services.do_build_list(program.current, run, quotas={"1901": n // 5})
-            print(line(n, members, label, blist.summary["households"], started, cpu), flush=True)
+            print(line(n, members, label, blist.summary["households"], started, cpu, db), flush=True)
+        started, cpu, db = time.perf_counter(), cpu_seconds(), db_cpu_seconds()
+        summary = services.preview(RULES["member criteria (PKH)"], "household", run)
+        print(line(n, members, "preview (PKH, in request)", summary["households"], started, cpu, db), flush=True)
+        with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as out:
+            started, cpu, db = time.perf_counter(), cpu_seconds(), db_cpu_seconds()
+            write_run_dataset(run, Path(out))
+            print(line(n, members, "registry to Parquet (all)", "", started, cpu, db), flush=True)
 
 
 def main() -> None:

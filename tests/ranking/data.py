@@ -49,3 +49,23 @@ def households(path, n: int = 200, seed: int = 2, **extra) -> str:
     for name in ("weight", "log_consumption_pc"):
         cols.pop(name)
     return write(path, cols | extra)
+
+
+AREA_EFFECTS = (0.3, -0.3, 0.1, 0.0)  # sub-districts 01-04 of each district
+SMALL_AREA = "190105"  # a sub-district with only a few survey households
+
+
+def with_areas(cols: dict, seed: int, small: int = 0) -> dict:
+    """Add `region_code` (village codes, 4 sub-districts per district) and shift log c by the sub-district effect.
+
+    The first `small` rows of district 1901 move to SMALL_AREA, whose effect is 0.3 like sub-district 01.
+    """
+    rng = np.random.default_rng(seed)
+    sub = rng.integers(1, len(AREA_EFFECTS) + 1, len(cols["region"]))
+    district = np.asarray(cols["region"])
+    sub[np.flatnonzero(district == "1901")[:small]] = 5
+    cols["region_code"] = [f"{r}{s:02d}01{v:03d}" for r, s, v in zip(district, sub, rng.integers(1, 9, len(sub)),
+                                                                       strict=True)]
+    if "log_consumption_pc" in cols:
+        cols["log_consumption_pc"] = cols["log_consumption_pc"] + np.array((*AREA_EFFECTS, 0.3))[sub - 1]
+    return cols

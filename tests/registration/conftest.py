@@ -17,6 +17,13 @@ KK = "1901011503200003"
 english = pytest.fixture(autouse=True)(in_english)
 
 
+@pytest.fixture(autouse=True)
+def private_var(settings, tmp_path):
+    """Keep uploads waiting for an import job in the test's own folder, not the app's var/."""
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR
+
+
 @pytest.fixture
 def period(regions):
     return UpdatePeriod.objects.create(region_id=BANGKA, name="MPM Bangka 2025", starts_on=dt.date(2025, 1, 1))

@@ -131,7 +131,7 @@ def test_it_flags_the_same_head_at_a_similar_address(registrar):
     first = create(registrar)
     data = payload(address="JL MELATI NO 3 DUSUN II")
     for m in data["members"]:
-        m.update(nik="", kk="")
+        m.update(nik="", kk="", birth_date="")  # neither the same birth date nor the same members
     with pytest.raises(DuplicateSuspected) as info:
         create(registrar, data)
     assert "similar address" in info.value.duplicates[0].reason and info.value.duplicates[0].number == first.number

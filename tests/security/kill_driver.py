@@ -2,7 +2,8 @@
 
     python kill_driver.py STEP [ARG]    with DATABASE_URL set; KILL_AT=<point> makes it stop at that point
 
-STEP: migrate | setup-match | match | setup-rank | rank | setup-package FILE | merge FILE | inspect.
+STEP: migrate | setup-match | match | setup-rank | rank | setup-package FILE | merge FILE | inspect |
+      sweep (`mutakhir jobs sweep`: a killed job's heartbeat has stopped) | worker (one pass of `mutakhir worker`).
 A kill point is `after:<module>:<function>` (the function has returned; its transaction, if any, has
 committed) or `bulk_create:<Model>` (inside the writer's transaction, the first batch of that model).
 At the point the process prints KILL-POINT and sleeps until the test kills it.
@@ -82,11 +83,30 @@ def setup_match():
 
 
 def match():
-    from mutakhir.identification.services import do_start_match
+    """Start a match run as the web page does: refused while another run of the period is in progress."""
+    from mutakhir.identification.services import IdentificationError, check_start_match, do_start_match
     from mutakhir.registry.models import UpdatePeriod
 
+    period = UpdatePeriod.objects.get()
+    try:
+        check_start_match(period)
+    except IdentificationError as exc:
+        print(json.dumps({"refused": str(exc)}))
+        return
     with transaction.atomic():  # the test settings run the task when this commits
-        do_start_match(operator(), UpdatePeriod.objects.get())
+        do_start_match(operator(), period)
+
+
+def sweep():
+    call_command("jobs", "sweep", "--stale-seconds", os.environ.get("STALE_SECONDS", "0"))
+
+
+def worker():
+    """Start `mutakhir worker` as a restart would (it sweeps first), with nothing queued: --batch returns."""
+    from django.test.utils import override_settings
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        call_command("worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
 def setup_rank():
@@ -146,6 +166,7 @@ def inspect():
         "registrations": dict(Registration.objects.values_list("status").annotate(n=django.db.models.Count("pk"))),
         "ranking_runs": rankings, "ranking_results": RankingResult.objects.count(),
         "jobs": sorted(JobRun.objects.values_list("state", flat=True)),
+        "job_errors": sorted(JobRun.objects.exclude(error="").values_list("error", flat=True)),
         "households": sorted(Household.objects.values_list("household_id", "version", "floor_material", "end_reason")),
         "members": Member.objects.count(), "active_members": Member.objects.filter(ended_at__isnull=True).count(),
         "package_imports": PackageImport.objects.count(),
@@ -158,4 +179,5 @@ if __name__ == "__main__":
         arm(os.environ["KILL_AT"])
     step, *args = sys.argv[1:]
     {"migrate": migrate, "setup-match": setup_match, "match": match, "setup-rank": setup_rank, "rank": rank,
-     "setup-package": setup_package, "merge": merge, "inspect": inspect}[step](*args)
+     "setup-package": setup_package, "merge": merge, "inspect": inspect, "sweep": sweep,
+     "worker": worker}[step](*args)

@@ -4,6 +4,9 @@ Each piece of work runs for real in its own process (kill_driver.py) against its
 file, or a PostgreSQL database in the PostgreSQL run), stops at a chosen point (inside its write
 transaction, or just after it committed) and is killed there with SIGKILL, as a power cut or the OOM
 killer would. The test then reads the database from a fresh process and runs the work again.
+
+The killed job's row still says "running" and blocks a new run; its heartbeat has stopped, so the sweep
+(`mutakhir jobs sweep`, and `mutakhir worker` when it starts) marks it interrupted, and the work runs again.
 """
 
 import json
@@ -12,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -71,14 +75,14 @@ class Databases:
             self._pg("dropdb", "--if-exists", name)
 
 
-def env(url: str, work: Path | None = None, kill_at: str = "") -> dict:
+def env(url: str, work: Path | None = None, kill_at: str = "", extra: dict | None = None) -> dict:
     return {**os.environ, "DATABASE_URL": url, "KILL_AT": kill_at, "WORK_DIR": str(work or ""),
-            "DJANGO_SETTINGS_MODULE": "mutakhir.config.settings_test"}
+            "DJANGO_SETTINGS_MODULE": "mutakhir.config.settings_test", **(extra or {})}
 
 
-def run(url: str, step: str, *args, work: Path | None = None) -> str:
-    done = subprocess.run([sys.executable, DRIVER, step, *map(str, args)], env=env(url, work), capture_output=True,
-                          text=True, timeout=TIMEOUT)
+def run(url: str, step: str, *args, work: Path | None = None, extra: dict | None = None) -> str:
+    done = subprocess.run([sys.executable, DRIVER, step, *map(str, args)], env=env(url, work, extra=extra),
+                          capture_output=True, text=True, timeout=TIMEOUT)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     return done.stdout
 
@@ -102,6 +106,17 @@ def run_and_kill(url: str, step: str, *args, kill_at: str) -> None:
 
 def state(url: str) -> dict:
     return json.loads(run(url, "inspect").strip().splitlines()[-1])
+
+
+def last_json(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def assert_interrupted(url: str) -> None:
+    """The killed job is interrupted, with the reason in Indonesian first, and no longer running."""
+    swept = state(url)
+    assert "running" not in swept["jobs"] and "interrupted" in swept["jobs"]
+    assert any(e.startswith("Terhenti: proses yang menjalankan tugas ini berhenti") for e in swept["job_errors"])
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +144,11 @@ def test_a_killed_match_run_leaves_no_half_written_results_and_runs_again(point,
         assert after_kill["registrations"] == {"submitted": registrations}
     else:  # committed as a whole: every registration has its result
         assert killed["results"] == registrations and killed["links"] > 0
+    assert "sedang berjalan" in last_json(run(url, "match"))["refused"]  # the dead run blocks a new one
+    assert run(url, "sweep", extra={"STALE_SECONDS": "3600"}).startswith("0 tugas")  # beat recently: not yet
+    assert state(url)["jobs"] == ["running"]
+    run(url, "sweep")  # its process is gone: no beat since the kill
+    assert_interrupted(url)
     run(url, "match")
     again = state(url)
     rerun = again["match_runs"][-1]
@@ -155,6 +175,10 @@ def test_a_killed_ranking_run_leaves_no_partial_ranking_and_runs_again(point, da
     else:  # the run and all its results committed together; only the job's "done" is missing
         [killed] = after_kill["ranking_runs"]
         assert killed["results"] == killed["households"] == households
+    # A restarted worker sweeps at start: the killed job has not beaten for over MUTAKHIR_JOB_STALE_SECONDS.
+    time.sleep(1.5)
+    run(url, "worker", extra={"MUTAKHIR_JOB_STALE_SECONDS": "1"})
+    assert_interrupted(url)
     run(url, "rank")
     rerun = state(url)["ranking_runs"][-1]
     assert rerun["state"] == "done" and rerun["results"] == rerun["households"] == households

@@ -86,3 +86,26 @@ def test_it_takes_periods_from_settings(old_and_new, settings):
     settings.RETENTION_DAYS = {"ACCESS_LOG": 30}
     call_command("purge", stdout=StringIO())
     assert PersonalDataAccess.objects.count() == 0
+
+
+def _file(path, days_old: float):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"record_id,nik\nC1,1901010101010001\n")
+    stamp = (timezone.now() - timedelta(days=days_old)).timestamp()
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+@pytest.mark.django_db
+def test_it_deletes_uploads_left_behind_and_old_civil_extracts(settings, tmp_path):
+    settings.VAR_DIR, settings.MEDIA_ROOT = tmp_path / "var", tmp_path / "media"
+    stale_upload = _file(tmp_path / "var/uploads/registration/a.xlsx", 3)
+    fresh_upload = _file(tmp_path / "var/uploads/registration/b.xlsx", 1)
+    old_extract = _file(tmp_path / "media/verivali/extracts/x1/members.csv", 31)
+    new_extract = _file(tmp_path / "media/verivali/extracts/x2/members.csv", 29)
+    out = StringIO()
+    call_command("purge", "--dry-run", stdout=out)
+    assert "import uploads left behind" in out.getvalue() and stale_upload.exists() and old_extract.exists()
+    call_command("purge", stdout=StringIO())
+    assert not stale_upload.exists() and fresh_upload.exists()
+    assert not old_extract.parent.exists() and new_extract.exists()  # an extract's folder goes with it

@@ -225,3 +225,85 @@ def test_the_dashboard_is_closed_to_other_roles(client, make_user, blist):
     login(client, make_user, Role.PSM, LEVEL_REGION[Role.PSM])
     assert client.get(reverse("targeting:dashboard")).status_code == 403
     assert client.get(reverse("targeting:dashboard_csv")).status_code == 403
+
+
+def test_a_small_preview_stays_in_the_request(client, make_user, ranked, settings):
+    settings.TARGETING_PREVIEW_SYNC_HOUSEHOLDS = 5  # the run has 5 households
+    login(client, make_user, Role.PROGRAM_MANAGER)
+    page = client.post(reverse("targeting:check_rule"), {"rule": RULE, "unit": "household"}).content.decode()
+    assert "<td>1901</td><td class=\"num\">2</td>" in page and "<td>1902</td><td class=\"num\">1</td>" in page
+    assert not JobRun.objects.exists()
+
+
+@pytest.fixture
+def large(settings):
+    settings.TARGETING_PREVIEW_SYNC_HOUSEHOLDS = 4  # the run has 5 households: counted in the background
+
+
+def test_typing_on_a_large_run_starts_nothing(client, make_user, ranked, large):
+    login(client, make_user, Role.PROGRAM_MANAGER)
+    page = client.post(reverse("targeting:check_rule"), {"rule": RULE, "unit": "household"}).content.decode()
+    assert "The rule is valid" in page and "counted per region in the background" in page
+    assert 'hx-vals=\'{"background": "1"}\'' in page and "<table" not in page
+    bad = client.post(reverse("targeting:check_rule"), {"rule": "desil <= \"x\"", "background": "1"})
+    assert "class=\"note error\"" in bad.content.decode()
+    assert not JobRun.objects.exists()  # nothing starts, nothing saved, until the rule is valid and asked for
+
+
+def test_a_large_preview_runs_as_a_job_with_progress(client, make_user, ranked, large,
+                                                    django_capture_on_commit_callbacks):
+    user = login(client, make_user, Role.PROGRAM_MANAGER)
+    form = {"rule": RULE, "unit": "household", "background": "1"}
+    with django_capture_on_commit_callbacks() as callbacks:
+        page = client.post(reverse("targeting:check_rule"), form).content.decode()
+        again = client.post(reverse("targeting:check_rule"), form).content.decode()  # still queued: reused
+    job = JobRun.objects.get()
+    assert (job.kind, job.state, job.created_by, job.config["run"]) == (services.PREVIEW_KIND, "queued", user,
+                                                                          ranked.pk)
+    url = reverse("targeting:preview_job", args=[job.pk])
+    assert f'hx-get="{url}"' in page and 'hx-trigger="every 2s"' in page and f'hx-get="{url}"' in again
+    waiting = client.get(url)
+    assert waiting.status_code == 200 and "<progress" in waiting.content.decode()
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.state == JobRun.State.DONE and job.result["households"] == 3
+    done = client.get(url)
+    text = done.content.decode()
+    assert done.status_code == 286 and "hx-get" not in text
+    assert "<td>1901</td><td class=\"num\">2</td>" in text and "<td>1902</td><td class=\"num\">1</td>" in text
+    assert not services.ProgramVersion.objects.exists() and not services.BeneficiaryList.objects.exists()
+
+
+def test_a_failed_preview_shows_its_error(client, make_user, ranked, large, monkeypatch,
+                                         django_capture_on_commit_callbacks):
+    login(client, make_user, Role.NATIONAL)
+
+    def fail(*args, **kwargs):
+        raise services.TargetingError("boom")
+
+    monkeypatch.setattr(services, "run_list", fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("targeting:check_rule"), {"rule": RULE, "unit": "household", "background": "1"})
+    job = JobRun.objects.get()
+    response = client.get(reverse("targeting:preview_job", args=[job.pk]))
+    assert response.status_code == 286 and "The preview failed: TargetingError: boom" in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "region"), [(Role.PROGRAM_MANAGER, None), (Role.NATIONAL, BANGKA),
+                                              (Role.AUDITOR, None)])
+def test_a_preview_job_is_its_owners_only(client, make_user, ranked, large, role, region):
+    owner = make_user(Role.PROGRAM_MANAGER)
+    job = services.do_start_preview(owner, RULE, "household", ranked)
+    url = reverse("targeting:preview_job", args=[job.pk])
+    login(client, make_user, role, region)
+    assert client.get(url).status_code == 404
+    client.force_login(owner)
+    assert client.get(url).status_code == 200
+
+
+def test_the_large_preview_speaks_indonesian_first(client, make_user, ranked, large, settings):
+    login(client, make_user, Role.PROGRAM_MANAGER)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    page = client.post(reverse("targeting:check_rule"), {"rule": RULE, "unit": "household"}).content.decode()
+    assert "Hitung per wilayah" in page and "dihitung per wilayah di latar belakang" in page

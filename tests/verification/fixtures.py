@@ -26,9 +26,10 @@ def member(name, relation, sex, birth, **kw):
             **({"pregnant": 0} if sex == 2 and "2016" > birth > "1971" else {}), **kw}
 
 
-def answers(**household):
+def answers(nik="1901010105800001", **household):
+    """Return complete answers; `nik` is the head's (one person is in one household of a period)."""
     return {"household": {**HOUSEHOLD, **household},
-            "members": [member("Budi", 1, 1, "1980-05-01", ref="", nik="1901010105800001"),
+            "members": [member("Budi", 1, 1, "1980-05-01", ref="", nik=nik),
                         member("Siti", 2, 2, "1982-06-05", ref=""), member("Andi", 3, 1, "2010-03-12", ref="")]}
 
 

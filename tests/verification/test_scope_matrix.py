@@ -48,15 +48,16 @@ def test_it_scopes_every_endpoint(role, inside, client, make_user, make_househol
     operator, head = make_user(Role.DISTRICT_OPERATOR, BANGKA), make_user(Role.DISTRICT_HEAD, BANGKA)
     verifier, tksk = make_user(Role.PSM, VILLAGE_IN), make_user(Role.TKSK, SUNGAILIAT)
     prelist = make_prelist(VILLAGE_IN, operator)
-    accept(make_entry(prelist, make_household()), verifier, tksk)
+    accept(make_entry(prelist, make_household()), verifier, tksk, answers(nik="1901010105800011"))
     approved = do_approve_decree(compile_decree(operator, number="A/1"), actor=head)
-    accept(make_entry(prelist, make_household()), verifier, tksk)
+    accept(make_entry(prelist, make_household()), verifier, tksk, answers(nik="1901010105800012"))
     draft = compile_decree(operator, number="D/2")
     user = make_user(role, HOME[role] if inside else AWAY[role])
     mine = verifier if role != Role.PSM or not inside else user
     v = do_assign(make_entry(prelist, make_household()), mine, actor=mine)
     submitted = do_assign(make_entry(prelist, make_household()), verifier, actor=verifier)
-    do_save(submitted, version=submitted.version, outcome="verified", answers=answers(), actor=verifier, submit=True)
+    do_save(submitted, version=submitted.version, outcome="verified", answers=answers(nik="1901010105800013"),
+            actor=verifier, submit=True)
     free = make_entry(prelist, make_household())
     client.force_login(user)
     got = {
@@ -68,8 +69,8 @@ def test_it_scopes_every_endpoint(role, inside, client, make_user, make_househol
         "v_assign": client.post(reverse("verification:assign", args=[free.pk])),
         "d_index": client.get(reverse("decrees:index")),
         "d_detail": client.get(reverse("decrees:detail", args=[approved.pk])),
-        "d_pdf": client.get(reverse("decrees:pdf", args=[approved.pk])),
-        "d_annex": client.get(reverse("decrees:annex", args=[approved.pk])),
+        "d_pdf": client.post(reverse("decrees:pdf", args=[approved.pk]), {"reason": "Audit BPK 2025"}),
+        "d_annex": client.post(reverse("decrees:annex", args=[approved.pk]), {"reason": "Audit BPK 2025"}),
         "d_verify": client.post(reverse("decrees:verify", args=[approved.pk]),
                                 {"file": SimpleUploadedFile("sk.xlsx", bytes(approved.annex))}),
         "d_approve": client.post(reverse("decrees:approve", args=[draft.pk])),

@@ -38,7 +38,11 @@ def test_an_operator_sends_a_flag_to_reverification_and_selects_it(page, make_us
     expect(page.locator(".note")).to_contain_text("1 flag(s) changed.")
     assert SignalFlag.objects.get(household__household_id="H-MOBIL").status == "sent"
 
-    page.goto("/verivali/selection/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Verivali").click()
+    page.get_by_role("link", name="Open the selection").click()
+    expect(page.locator("#id_period option").first).to_have_text("Choose an update period")
+    box, label = page.locator("#id_signals").bounding_box(), page.locator('label[for="id_signals"]').bounding_box()
+    assert box["width"] < 40 and label["y"] <= box["y"] + box["height"] / 2 <= label["y"] + label["height"]  # inline
     page.select_option("#id_period", str(period.pk))
     page.fill("#id_months", "0")
     page.fill("#id_quota", "1")

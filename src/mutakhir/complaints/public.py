@@ -1,13 +1,14 @@
 """The citizen's side: rate limits, and following a ticket with its code, padded in time.
 
 A wrong code gives the same answer as an unknown ticket, and every lookup takes at least MIN_SECONDS,
-so neither the answer nor its timing tells whether a ticket exists.
+so neither the answer nor its timing tells whether a ticket exists. The limits and the padding are the
+ones every public page shares (core/public.py): the ticket's count is used only while the client is
+within its own, and a refusal (429) comes at once, before any lookup.
 """
 
-import hashlib
 from dataclasses import dataclass
 
-from mutakhir.core.public import over_limit, pad
+from mutakhir.core import public
 
 from .models import Complaint, Status
 from .services import follow_matches
@@ -30,14 +31,7 @@ class Answer:
 
 
 def filing_limited(client: str) -> bool:
-    return over_limit(f"complaint-file:ip:{client}", FILE_PER_CLIENT)
-
-
-def follow_limited(client: str, ticket: str) -> bool:
-    digest = hashlib.sha256(ticket.upper().encode()).hexdigest()[:32]
-    over_client = over_limit(f"complaint-follow:ip:{client}", FOLLOW_PER_CLIENT)
-    over_ticket = over_limit(f"complaint-follow:ticket:{digest}", FOLLOW_PER_TICKET)
-    return over_client or over_ticket
+    return public.over_limit(f"complaint-file:ip:{public.limit_key(client)}", FILE_PER_CLIENT)
 
 
 def follow(ticket: str, code: str) -> Answer:
@@ -52,6 +46,8 @@ def follow(ticket: str, code: str) -> Answer:
                   answer=complaint.answer if shows_answer else "")
 
 
-def padded(started: float) -> None:
-    """Sleep until MIN_SECONDS have passed since `started` (time.monotonic())."""
-    pad(started, MIN_SECONDS)
+def check_follow(client: str, ticket: str, code: str) -> tuple[Answer | None, bool]:
+    """Return (answer, limited): the rate limits first (per client, then per ticket), then a padded lookup."""
+    ticket = ticket.strip().upper()
+    return public.guarded_lookup("complaint-follow", client, ticket, lambda: follow(ticket, code),
+                                 per_client=FOLLOW_PER_CLIENT, per_key=FOLLOW_PER_TICKET, min_seconds=MIN_SECONDS)

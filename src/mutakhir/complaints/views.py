@@ -1,7 +1,5 @@
 """Complaint pages: public filing and following (no login), and the staff queue; thin views over services."""
 
-import time
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -76,15 +74,11 @@ def file_complaint(request):
 def follow_complaint(request):
     """Public page: follow a ticket with its code: status and answer only, the same reply for any miss."""
     form = FollowForm(request.POST or None)
-    answer, status = None, 200
+    answer, limited = None, False
     if request.method == "POST" and form.is_valid():
-        started = time.monotonic()
-        ticket = form.cleaned_data["ticket"].strip().upper()
-        if public.follow_limited(_client(request), ticket):
-            status = 429
-        else:
-            answer = public.follow(ticket, form.cleaned_data["code"])
-        public.padded(started)
+        answer, limited = public.check_follow(_client(request), form.cleaned_data["ticket"],
+                                              form.cleaned_data["code"])
+    status = 429 if limited else 200
     return _no_store(render(request, "complaints/follow.html", {"form": form, "answer": answer,
                                                                "limited": status == 429}, status=status))
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mutakhir.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -165,6 +166,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
 # Behind a TLS-terminating proxy that always sets X-Forwarded-Proto (and strips the client's own).
 if env_flag("MUTAKHIR_PROXY_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); none by default, so
+# rate limits, lockouts and the access log use the connecting address (core/public.py, ClientAddressMiddleware).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("MUTAKHIR_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# `mutakhir serve` (waitress): at most this many open connections; one silent this long is closed.
+SERVE_CONNECTION_LIMIT = int(os.environ.get("MUTAKHIR_SERVE_CONNECTION_LIMIT", "200"))
+SERVE_CHANNEL_TIMEOUT = int(os.environ.get("MUTAKHIR_SERVE_CHANNEL_TIMEOUT", "30"))
+# Background jobs beat every JOB_HEARTBEAT_SECONDS; a running job silent for JOB_STALE_SECONDS is swept
+# as interrupted (core/jobs.py).
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("MUTAKHIR_JOB_HEARTBEAT_SECONDS", "30"))
+JOB_STALE_SECONDS = int(os.environ.get("MUTAKHIR_JOB_STALE_SECONDS", "600"))
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).

@@ -1,14 +1,31 @@
-"""Background jobs: a `JobRun` row per job, run by a Django task, with progress for the UI and CLI."""
+"""Background jobs: a `JobRun` row per job, run by a Django task, with progress for the UI and CLI.
 
+A running job beats: its process stamps `heartbeat_at` every JOB_HEARTBEAT_SECONDS from a small thread
+(and at each progress step). A process killed by SIGKILL, the OOM killer or a power cut stops beating;
+`sweep_stale_jobs` then marks its job interrupted, so the job stops polling as "running" forever and no
+longer blocks a new run. It runs when a worker starts (`mutakhir worker`), every minute inside it, when a
+job's progress line is polled, and from `mutakhir jobs sweep`.
+"""
+
+import contextlib
+import datetime as dt
+import threading
 from collections.abc import Callable
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .logging import mask_identity_numbers
 from .models import JobRun
 
 Progress = Callable[[int, int | None, str], None]
+
+# Stored on the row (and shown on the progress line); the template translates the state, this says why.
+INTERRUPTED_ERROR = ("Terhenti: proses yang menjalankan tugas ini berhenti (dimatikan, listrik padam atau "
+                     "kehabisan memori). Jalankan lagi. / Interrupted: the process running this job stopped. "
+                     "Run it again.")
 
 
 def start_job(task, kind: str, *, user=None, region_code: str = "", config: dict | None = None) -> JobRun:
@@ -18,18 +35,51 @@ def start_job(task, kind: str, *, user=None, region_code: str = "", config: dict
     return job
 
 
-def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> None:
-    """Claim the job, run `work(job, progress)`, and record the outcome on the row.
+class Heartbeat(threading.Thread):
+    """Stamp the running job's `heartbeat_at` every `interval` seconds until stopped, on its own connection.
 
-    A job that is not queued any more (already claimed, or finished) is left alone.
+    Not started inside a transaction (a test's, or a caller's): nobody else could see the beat anyway.
+    A beat that cannot write (SQLite busy with the job's own long write transaction) is skipped.
+    """
+
+    def __init__(self, job_id: int, interval: float):
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.job_id, self.interval, self.stopped = job_id, interval, threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                # A beat that fails is tried again at the next one; the sweep allows many missed beats.
+                with contextlib.suppress(DatabaseError):
+                    JobRun.objects.filter(pk=self.job_id, state=JobRun.State.RUNNING).update(
+                        heartbeat_at=timezone.now())
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=self.interval + 5)
+
+
+def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> None:
+    """Claim the job, run `work(job, progress)` while beating, and record the outcome on the row.
+
+    A job that is not queued any more (already claimed, or finished) is left alone. A job the sweep
+    marked interrupted that then finishes after all is recorded as done or failed: the outcome is true.
     """
     jobs = JobRun.objects.filter(pk=job_id)
-    if jobs.filter(state=JobRun.State.QUEUED).update(state=JobRun.State.RUNNING, started_at=timezone.now()) != 1:
+    now = timezone.now()
+    if jobs.filter(state=JobRun.State.QUEUED).update(state=JobRun.State.RUNNING, started_at=now,
+                                                     heartbeat_at=now) != 1:
         return
 
     def progress(done: int, total: int | None = None, note: str = "") -> None:
-        jobs.update(done=done, total=total, note=note[:200])
+        jobs.update(done=done, total=total, note=note[:200], heartbeat_at=timezone.now())
 
+    heartbeat = None
+    if not connection.in_atomic_block:
+        heartbeat = Heartbeat(job_id, settings.JOB_HEARTBEAT_SECONDS)
+        heartbeat.start()
     try:
         result = work(jobs.get(), progress)
     except Exception as exc:
@@ -37,4 +87,45 @@ def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> Non
         jobs.update(state=JobRun.State.FAILED, error=mask_identity_numbers(f"{type(exc).__name__}: {exc}")[:4000],
                     finished_at=timezone.now())
         raise
-    jobs.update(state=JobRun.State.DONE, result=result or {}, finished_at=timezone.now())
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
+    jobs.update(state=JobRun.State.DONE, result=result or {}, finished_at=timezone.now(), error="")
+
+
+def stale_jobs(stale_seconds: float | None = None, *, now: dt.datetime | None = None):
+    """Return running jobs whose last beat is older than `stale_seconds` (default JOB_STALE_SECONDS)."""
+    seconds = settings.JOB_STALE_SECONDS if stale_seconds is None else stale_seconds
+    cutoff = (now or timezone.now()) - dt.timedelta(seconds=seconds)
+    # Rows claimed before heartbeats existed have none: their start is their last sign of life.
+    return JobRun.objects.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),
+                                 state=JobRun.State.RUNNING)
+
+
+def sweep_stale_jobs(stale_seconds: float | None = None, *, jobs=None) -> int:
+    """Mark running jobs whose process has stopped beating as interrupted; return how many.
+
+    One UPDATE whose WHERE repeats the staleness test, so a job that beat meanwhile is left running.
+    `jobs` narrows the sweep (e.g. to the job whose progress line is being polled).
+    """
+    now = timezone.now()
+    stale = stale_jobs(stale_seconds, now=now)
+    if jobs is not None:
+        stale = stale.filter(pk__in=jobs.values("pk"))
+    return stale.update(state=JobRun.State.INTERRUPTED, error=INTERRUPTED_ERROR, finished_at=now)
+
+
+class Sweeper(threading.Thread):
+    """Sweep every `interval` seconds until stopped (inside a long-lived worker)."""
+
+    def __init__(self, interval: float):
+        super().__init__(name="job-sweeper", daemon=True)
+        self.interval, self.stopped = interval, threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                with contextlib.suppress(DatabaseError):  # busy or away: the next round tries again
+                    sweep_stale_jobs()
+        finally:
+            connection.close()

@@ -2,6 +2,8 @@
 
 from django.utils.cache import patch_cache_control
 
+from .public import client_address
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
@@ -31,4 +33,23 @@ class IndonesianFirstMiddleware:
 
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class ClientAddressMiddleware:
+    """Set REMOTE_ADDR to the client's address (core/public.py), so that rate limits, the login lockout
+    (django-axes) and the personal-data access log all key on the same, unspoofable address.
+
+    Without TRUSTED_PROXIES this changes nothing: a client's own X-Forwarded-For is never believed.
+    The connecting peer stays in MUTAKHIR_PEER_ADDR.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        client_address({})  # a bad TRUSTED_PROXIES entry stops the server at start, not at the first request
+
+    def __call__(self, request):
+        peer = request.META.get("REMOTE_ADDR", "")
+        request.META["MUTAKHIR_PEER_ADDR"] = peer
+        request.META["REMOTE_ADDR"] = client_address(request.META)
         return self.get_response(request)

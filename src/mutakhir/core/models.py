@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PersonalDataAccess(models.Model):
@@ -50,7 +51,9 @@ class JobRun(models.Model):
     """One long piece of background work (a match, a ranking run, an import), with its progress.
 
     The web request creates the row and enqueues a task on commit; the task claims the row by
-    compare-and-set, so a task delivered twice runs once. Errors stay on the row.
+    compare-and-set, so a task delivered twice runs once. Errors stay on the row. A running job beats
+    (`heartbeat_at`) while its process lives; one whose beat has stopped was killed with its process and is
+    marked interrupted by the sweep (core/jobs.py), so it neither blocks a new run nor spins forever.
     """
 
     class State(models.TextChoices):
@@ -58,11 +61,12 @@ class JobRun(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", pgettext_lazy("job state", "Interrupted")
 
     kind = models.CharField(_("kind"), max_length=40)
     region_code = models.CharField(_("region"), max_length=10, blank=True, db_index=True)
     config = models.JSONField(_("configuration"), default=dict)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
     done = models.PositiveBigIntegerField(_("done"), default=0)
     total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -73,6 +77,7 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     objects = JobRunQuerySet.as_manager()
 
@@ -86,7 +91,7 @@ class JobRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in {self.State.DONE, self.State.FAILED}
+        return self.state in {self.State.DONE, self.State.FAILED, self.State.INTERRUPTED}
 
     @property
     def percent(self) -> int | None:

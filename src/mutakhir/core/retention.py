@@ -9,6 +9,7 @@ household or member leaves the registry by ending with a reason, never by deleti
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -27,6 +28,8 @@ DEFAULT_DAYS = {
     "JOBS": 90,  # finished background jobs and task results: counts and ids, masked errors
     "LOGIN_FAILURES": 30,  # django-axes records of failed and successful logins
     "IMPORT_REPORTS": 90,  # bulk-import error reports: they quote rows of personal data
+    "UPLOADS": 2,  # uploaded import files a job never picked up (a finished job deletes its own)
+    "CIVIL_EXTRACTS": 30,  # civil-registry extracts of verivali syncs: the findings keep their evidence
 }
 
 
@@ -63,6 +66,28 @@ def _drop_reports(imports) -> int:
     return count
 
 
+class _OldFiles:
+    """The files under a folder last written before a cutoff: uploads holding personal data."""
+
+    def __init__(self, folder: Path, cutoff):
+        stamp = cutoff.timestamp()
+        self.folder = folder
+        self.files = ([p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime < stamp]
+                      if folder.is_dir() else [])
+
+    def count(self) -> int:
+        return len(self.files)
+
+
+def _delete_files(old: _OldFiles) -> int:
+    """Delete the files, then the folders they leave empty (an extract has a folder of its own)."""
+    for path in old.files:
+        path.unlink(missing_ok=True)
+        if path.parent != old.folder and not any(path.parent.iterdir()):
+            path.parent.rmdir()
+    return len(old.files)
+
+
 def rules() -> list[Rule]:
     failures = _cutoff("LOGIN_FAILURES")
     return [
@@ -78,6 +103,11 @@ def rules() -> list[Rule]:
         Rule("bulk-import error reports", "IMPORT_REPORTS",
              lambda: RegistrationImport.objects.filter(~Q(report=""), finished_at__lt=_cutoff("IMPORT_REPORTS")),
              _drop_reports),
+        Rule("import uploads left behind", "UPLOADS",
+             lambda: _OldFiles(Path(settings.VAR_DIR) / "uploads", _cutoff("UPLOADS")), _delete_files),
+        Rule("civil-registry extracts", "CIVIL_EXTRACTS",
+             lambda: _OldFiles(Path(settings.MEDIA_ROOT) / "verivali" / "extracts", _cutoff("CIVIL_EXTRACTS")),
+             _delete_files),
     ]
 
 

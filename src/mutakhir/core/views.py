@@ -6,6 +6,7 @@ from mutakhir.identification import access as identification_access
 from mutakhir.ranking import access as ranking_access
 
 from .dashboard import ROLE_TASKS, complaint_counts, registry_figures
+from .jobs import sweep_stale_jobs
 from .models import JobRun
 
 
@@ -26,8 +27,14 @@ def home(request):
 
 @login_required
 def job_status(request, pk):
-    """Return a job's progress as an htmx partial; HTTP 286 (htmx: stop polling) once it has finished."""
-    job = get_object_or_404(JobRun.objects.visible_to(request.user), pk=pk)
+    """Return a job's progress as an htmx partial; HTTP 286 (htmx: stop polling) once it has finished.
+
+    A running job whose process stopped beating is marked interrupted here too, so the page says so
+    without waiting for a worker to restart.
+    """
+    jobs = JobRun.objects.visible_to(request.user).filter(pk=pk)
+    sweep_stale_jobs(jobs=jobs)
+    job = get_object_or_404(jobs)
     response = render(request, "core/_job_status.html", {"job": job})
     response.status_code = 286 if job.is_finished else 200
     return response

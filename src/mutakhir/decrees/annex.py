@@ -20,6 +20,7 @@ from mutakhir.registry.display import mask_id
 from mutakhir.verification.models import Outcome
 
 PDF_TABLE_MAX_ROWS = 2000
+PROGRESS_EVERY = 5000
 FIELDS = ("region_id", "outcome", "answers", "entry__category", "entry__household__household_id",
           "entry__registration__number")
 
@@ -63,16 +64,21 @@ def summary_rows(decree) -> tuple[list, list]:
     return heads, rows
 
 
-def annex_xlsx(decree) -> bytes:
-    """Write the whole annex as XLSX (streamed: write-only workbook), one sheet, village columns first."""
+def annex_xlsx(decree, progress=None) -> bytes:
+    """Write the whole annex as XLSX (streamed: write-only workbook), one sheet, village columns first.
+
+    `progress(rows)` is called every PROGRESS_EVERY rows.
+    """
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Annex"))
     sheet.append([_("Decree"), decree.number])
     sheet.append([_("Village code"), _("Village"), _("Household"), _("Head"), "NIK", _("Category"),
                   _("Visit outcome")])
     names = dict(Region.objects.filter(code__startswith=decree.region_id, level=4).values_list("code", "name"))
-    for code, row in annex_rows(decree):
+    for n, (code, row) in enumerate(annex_rows(decree), start=1):
         sheet.append([code, names.get(code, ""), *row])
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(n)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

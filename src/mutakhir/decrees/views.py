@@ -1,4 +1,5 @@
-"""Decree pages: list and compile, detail with annex, approve, PDF, check a PDF, correction. Thin views."""
+"""Decree pages: list and compile, detail with annex, approval (a background job), the PDF and annex downloads
+(logged, with their reason), check a PDF, correction. Thin views."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.models import PersonalDataAccess
+
 from . import access
 from .annex import PDF_TABLE_MAX_ROWS, annex, summary_rows
-from .forms import CorrectionForm, DecreeForm, VerifyPdfForm
-from .services import DecreeError, do_approve_decree, do_compile_decree, matching_file
+from .forms import CorrectionForm, DecreeForm, DownloadForm, VerifyPdfForm
+from .services import DecreeError, approval_jobs, do_compile_decree, do_start_approval, matching_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -59,44 +62,54 @@ def detail(request, pk):
                 return redirect("decrees:detail", pk=new.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    table = annex(decree) if decree.items.count() <= PDF_TABLE_MAX_ROWS else None
+    if table:  # names and masked NIKs of the households
+        PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, decree, fields="annex")
     return render(request, "decrees/detail.html", {
-        "decree": decree, "annex": annex(decree) if decree.items.count() <= PDF_TABLE_MAX_ROWS else None,
-        "summary": summary_rows(decree), "can_approve": access.can_approve(request.user),
-        "correction": correction, "verify_form": VerifyPdfForm(),
+        "decree": decree, "annex": table, "summary": summary_rows(decree), "correction": correction,
+        "can_approve": access.can_approve(request.user), "job": approval_jobs(decree).first(),
+        "verify_form": VerifyPdfForm(), "download_form": DownloadForm(),
     })
 
 
 @login_required
 @require_POST
 def approve(request, pk):
+    """Start the approval in the background (annex and PDF take minutes on a large district)."""
     decree = access.get_decree_to_approve(request.user, pk)
     try:
-        do_approve_decree(decree, actor=request.user)
+        do_start_approval(decree, actor=request.user)
     except DecreeError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Decree approved; its PDF is ready."))
+        messages.success(request, _("Approval started: the annex and the PDF are being prepared."))
     return redirect("decrees:detail", pk=pk)
+
+
+def _download(request, pk, what: str, content_type: str, filename: str):
+    """Ask why, then send the decree file `what` ("pdf" or "annex"), logging who, which file and why."""
+    decree = access.get_decree_for_user(request.user, pk)
+    data = getattr(decree, what)
+    if not data:
+        raise Http404
+    form = DownloadForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return render(request, "decrees/download.html", {"decree": decree, "form": form, "what": what})
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, decree, fields=what,
+                              reason=form.cleaned_data["reason"])
+    response = HttpResponse(bytes(data), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
 def pdf(request, pk):
-    decree = access.get_decree_for_user(request.user, pk)
-    if not decree.pdf:
-        raise Http404
-    response = HttpResponse(bytes(decree.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="SK-{decree.pk}.pdf"'
-    return response
+    return _download(request, pk, "pdf", "application/pdf", f"SK-{pk}.pdf")
 
 
 @login_required
 def annex_file(request, pk):
-    decree = access.get_decree_for_user(request.user, pk)
-    if not decree.annex:
-        raise Http404
-    response = HttpResponse(bytes(decree.annex), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="SK-{decree.pk}-annex.xlsx"'
-    return response
+    return _download(request, pk, "annex", XLSX, f"SK-{pk}-annex.xlsx")
 
 
 @login_required

@@ -64,6 +64,35 @@ def _checks(entry, added: dict, gone: dict) -> list[str]:
     return checks
 
 
+def mark_versions(prelists) -> list[Prelist]:
+    """Return the prelists with `from_match` and `replaced_by` (the newer match-run version that replaces it, or None).
+
+    A match-run version holds all of a village's results and replaces the earlier match-run versions; a
+    re-verification (verivali) version holds households no other version of the period holds, so no later
+    version replaces it: it stays current beside the newest match-run version.
+    """
+    prelists = list(prelists)
+    newest: dict[tuple, int] = {}
+    for p in prelists:
+        if p.match_run_id is not None:
+            key = (p.update_period_id, p.region_id)
+            newest[key] = max(newest.get(key, 0), p.version)
+    for p in prelists:
+        p.from_match = p.match_run_id is not None
+        latest = newest.get((p.update_period_id, p.region_id), 0) if p.from_match else 0
+        p.replaced_by = latest if latest > p.version else None
+    return prelists
+
+
+def replaced_by(prelist: Prelist) -> int | None:
+    """Return the newer match-run version that replaces this match-run version, or None if it is current."""
+    if prelist.match_run_id is None:
+        return None
+    return (Prelist.objects.filter(update_period_id=prelist.update_period_id, region_id=prelist.region_id,
+                                   match_run__isnull=False, version__gt=prelist.version)
+            .order_by("-version").values_list("version", flat=True).first())
+
+
 def rows(prelist: Prelist) -> list[PrelistRow]:
     """Return the prelist's entries as rows for the screen, the PDF and the XLSX."""
     entries = list(prelist.entries.select_related("registration", "household")

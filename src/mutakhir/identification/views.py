@@ -180,8 +180,9 @@ def cluster(request, pk):
 def prelist_list(request):
     _require(access.can_read_prelists(request.user))
     return render(request, "identification/prelists.html", {
-        "prelists": access.prelists_for(request.user).select_related("update_period", "region", "frozen_by")
-        .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version")[:500],
+        "prelists": prelists.mark_versions(
+            access.prelists_for(request.user).select_related("update_period", "region", "frozen_by")
+            .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version")[:500]),
     })
 
 
@@ -189,7 +190,8 @@ def prelist_list(request):
 def prelist(request, pk):
     obj = access.get_prelist_for_user(request.user, pk)
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, obj, fields="entries")
-    return render(request, "identification/prelist.html", {"prelist": obj, "rows": prelists.rows(obj)})
+    return render(request, "identification/prelist.html", {"prelist": obj, "rows": prelists.rows(obj),
+                                                            "replaced_by": prelists.replaced_by(obj)})
 
 
 def _download(request, pk, ext: str, content_type: str, build):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mutakhir.ranking.model import PmtModel, Variable
+from mutakhir.ranking.model import AREA_TERM, PmtModel, Variable
 
 
 def canonical_number(text: str) -> str:
@@ -82,10 +82,12 @@ def encode(model: PmtModel, data: dict, n: int) -> Encoded:
 def explain(model: PmtModel, household: dict, region_column: str | None = None) -> dict:
     """Return why a household got its score: the model applied and each variable's contribution.
 
-    `household` maps column names to values as read from a file (text or numbers).
+    `household` maps column names to values as read from a file (text or numbers). A model with area effects
+    adds the term AREA_TERM: the household's area code and its offset (flagged unseen, 0, when not in the file).
     """
     region_column = region_column or model.region_column
-    applied, fallback = model.match(household.get(region_column) if region_column else None)
+    region = household.get(region_column) if region_column else None
+    applied, fallback = model.match(region)
     data = {v.name: np.array([household.get(v.name) if v.kind == "categorical" else _number(household.get(v.name))],
                              dtype=object if v.kind == "categorical" else float) for v in model.variables}
     enc = encode(model, data, 1)
@@ -105,6 +107,11 @@ def explain(model: PmtModel, household: dict, region_column: str | None = None) 
         name = f"{a}*{b}"
         terms.append({"variable": name, "value": None, "used": float(x[name]),
                       "contribution": float(applied.coefficients[name] * x[name]), "flag": ""})
+    if model.areas:
+        area = model.areas.code(region)
+        offset = model.areas.offset(area)
+        terms.append({"variable": AREA_TERM, "value": area, "used": area, "contribution": offset or 0.0,
+                      "flag": "unseen" if offset is None else ""})
     return {"model_region": applied.region, "fallback": fallback, "intercept": applied.intercept,
             "terms": terms, "score": applied.intercept + sum(t["contribution"] for t in terms)}
 

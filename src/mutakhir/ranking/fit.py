@@ -4,6 +4,9 @@ Each region's coefficients solve (X'WX + λD) b = X'Wy + λD b_parent, where D h
 variance (not the intercept's): λ counts pseudo-observations of the parent model. The pooled model
 shrinks toward zero with λ = 1 (plain OLS in practice). λ is chosen by k-fold cross-validation.
 A region with fewer rows than max(min_obs, coefficients) is not fitted: it uses its parent.
+With an area column, each small area (e.g. sub-district) then gets an empirical-Bayes offset estimated from
+the final models' survey residuals (ranking/areas.py); the cross-validation report adds the area term's
+out-of-fold error, offsets estimated on the training folds only.
 """
 
 import time
@@ -12,6 +15,7 @@ from datetime import UTC, datetime
 import numpy as np
 from django.utils.translation import gettext as _
 
+from mutakhir.ranking.areas import estimate_areas
 from mutakhir.ranking.design import encode
 from mutakhir.ranking.metrics import summary
 from mutakhir.ranking.model import POOLED, PmtModel, RegionModel
@@ -59,6 +63,12 @@ def fit_pmt(path, settings: FitSettings, progress=None) -> PmtModel:
         if own is not None and own.sum() > 1:
             entry.stats = summary(survey.y[own], pred[own], survey.w[own])
     model.models = entries
+    if survey.area is not None:
+        model.areas = estimate_areas(survey.area, survey.y - pred, survey.w, digits=settings.area_digits,
+                                     column=settings.area_column)
+        model.validation["with_areas"] = area_cv(survey, pred_cv=model.validation.pop("_pred"), folds=folds,
+                                                 settings=settings)
+    model.validation.pop("_pred", None)
     model.validation["seconds"] = round(time.perf_counter() - started, 2)
     step(4, 4, "done")
     return model
@@ -177,10 +187,21 @@ def cross_validate(X, survey: Survey, entries, groups, row_group, stats, folds, 
     y, w = survey.y, survey.w
     by_lam = {lam: summary(y, preds[lam], w) for lam in settings.ridge}
     best = min(settings.ridge, key=lambda lam: by_lam[lam]["rmse"])
-    report = {"folds": settings.folds, "ridge_lambda": best, "regional": by_lam[best],
+    report = {"folds": settings.folds, "ridge_lambda": best, "regional": by_lam[best], "_pred": preds[best],
               "pooled": summary(y, pooled, w), "rmse_by_lambda": {str(k): v["rmse"] for k, v in by_lam.items()}}
     if settings.boosting:
         from mutakhir.ranking.boosting import boosting_cv
 
         report["boosting"] = summary(y, boosting_cv(survey, folds, settings), w)
     return report
+
+
+def area_cv(survey: Survey, pred_cv: np.ndarray, folds: np.ndarray, settings: FitSettings) -> dict:
+    """Return the k-fold errors of the regional models plus area offsets, both estimated without the test fold."""
+    y, w = survey.y, survey.w
+    out = pred_cv.copy()
+    for f in range(settings.folds):
+        test, train = folds == f, folds != f
+        effects = estimate_areas(survey.area[train], (y - pred_cv)[train], w[train])
+        out[test] += np.array([effects.offset(a) or 0.0 for a in survey.area[test]])
+    return summary(y, out, w)

@@ -1,6 +1,6 @@
 """The PMT model file: versioned, human-readable JSON, validated field by field on loading.
 
-Layout (version 1)::
+Layout (version 2; version 1 is the same without "areas")::
 
     {"format": "mutakhir-pmt", "version": 1, "target": "log_consumption_pc",
      "region_column": "region",           # null for one national model
@@ -13,7 +13,13 @@ Layout (version 1)::
        {"region": "19", "level": "province", "parent": "*", "n": 9000, "intercept": ..., "coefficients": {...}},
        {"region": "1901", "parent": "19", "n": 4100, "intercept": ..., "coefficients": {...}, "stats": {...}},
        {"region": "1907", "uses": "19", "n": 12, "reason": "12 observations, fewer than the 30 needed ..."}],
+     "areas": {                            # optional: small-area random effects (empirical Bayes)
+       "column": "region_code", "digits": 6, "between": 0.0075, "within": 0.0889, "method": "...",
+       "offsets": [{"area": "190101", "n": 312, "mean_residual": 0.0512, "gamma": 0.9645, "offset": 0.049383}]},
      "survey": {...}, "validation": {...}, "imputation": "..."}
+
+The area term: a household's area is the first `digits` characters of its region code (a village code's
+first 6 digits are its sub-district); its score adds that area's `offset`, 0 for an area the survey missed.
 
 Coefficient names: a numeric variable's name (applied to its transformed value), `name=level` for each
 categorical level but the base, `a*b` for an interaction. A fitted model has exactly these names.
@@ -22,12 +28,24 @@ categorical level but the base, `a*b` for an interaction. A fitted model has exa
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 FORMAT = "mutakhir-pmt"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+AREA_ORDER = ("column", "digits", "between", "within", "method", "offsets")
+AREA_TERM = "area_effect"  # the area term's name in a score breakdown
+AREA_FLAG = "unseen:area"  # a household whose area has no offset in the file (the term is 0)
+AREA_METHOD = (
+    "Empirical Bayes random area effects from the survey's residuals under the regional models: "
+    "offset = gamma * mean_residual, gamma = between / (between + within / n); the variance components "
+    "between (of the true area effects) and within (of households around their area mean) are estimated by "
+    "the method of moments (one-way analysis of variance, unbalanced). A small area's mean residual is noisy, "
+    "so it is shrunk toward 0; an area absent from the survey gets 0 and its households are flagged unseen:area."
+)
 POOLED = "*"
 IMPUTATION_RULE = (
     "A missing or unreadable numeric value is replaced by the value whose transform equals the "
@@ -83,6 +101,40 @@ class RegionModel:
 
 
 @dataclass
+class AreaOffset:
+    area: str
+    n: int = 0  # survey households in the area
+    mean_residual: float = 0.0  # their weighted mean of (target - regional model's prediction)
+    gamma: float = 0.0  # shrinkage factor
+    offset: float = 0.0  # gamma * mean_residual: what the area adds to its households' scores
+
+
+@dataclass
+class AreaEffects:
+    """Small-area effects: one score offset per area, estimated by empirical Bayes (see AREA_METHOD)."""
+
+    digits: int | None  # an area is the first `digits` characters of the region code; None: the whole code
+    offsets: list[AreaOffset]
+    column: str | None = None  # the survey column the areas were read from
+    between: float = 0.0  # variance of the area effects
+    within: float = 0.0  # residual variance of households within an area
+    method: str = AREA_METHOD
+
+    def code(self, region) -> str | None:
+        """Return the area code of a household's region code (None without one)."""
+        code = normalize_region(region)
+        return None if code is None else code[: self.digits] if self.digits else code
+
+    def offset(self, area: str | None) -> float | None:
+        """Return the area's offset, None for an area not in the file."""
+        return self._lookup.get(area) if area else None
+
+    @cached_property
+    def _lookup(self) -> dict[str, float]:
+        return {o.area: o.offset for o in self.offsets}
+
+
+@dataclass
 class PmtModel:
     target: str
     variables: list[Variable]
@@ -92,6 +144,7 @@ class PmtModel:
     survey: dict = field(default_factory=dict)
     validation: dict = field(default_factory=dict)
     imputation: str = IMPUTATION_RULE
+    areas: AreaEffects | None = None
     format: str = FORMAT
     version: int = VERSION
 
@@ -139,8 +192,10 @@ class PmtModel:
         data["variables"] = [_compact(v) for v in data["variables"]]
         data["models"] = [_compact(m) for m in data["models"]]
         order = ["format", "version", "target", "region_column", "imputation", "variables", "interactions",
-                 "models", "survey", "validation"]
-        return {key: data[key] for key in order}
+                 "models", "areas", "survey", "validation"]
+        if data["areas"] is not None:
+            data["areas"] = {key: data["areas"][key] for key in AREA_ORDER}
+        return {key: data[key] for key in order if key != "areas" or data[key] is not None}
 
     def save(self, path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

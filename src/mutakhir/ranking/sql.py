@@ -3,7 +3,9 @@
 The query reads a view of households and returns one row per household: household_id, score (predicted
 log per-capita consumption), percentile (national, 0–100, poorest first), desil (1–10, equal shares of
 the weight: people when a persons column is given, else households), region_percentile, region,
-model_region and flags (`;`-separated: missing:NAME, unseen:NAME, fallback:MODEL, missing:persons).
+model_region and flags (`;`-separated: missing:NAME, unseen:NAME, fallback:MODEL, missing:persons,
+unseen:area). A model with area effects adds its area's offset to the score (a LEFT JOIN on the small table
+of offsets; 0 for an area not in the file).
 Ranks use the score rounded to 6 decimals; households with equal scores share their percentile and desil
 (the cumulative weight includes all ties), so the result does not depend on row order or engine.
 """
@@ -11,7 +13,7 @@ Ranks use the score rounded to 6 decimals; households with equal scores share th
 # ruff: noqa: S608 -- identifiers are quoted by the dialect and values written as escaped literals.
 
 from mutakhir.engines.base import Dialect
-from mutakhir.ranking.model import POOLED, PmtModel, Variable
+from mutakhir.ranking.model import AREA_FLAG, POOLED, PmtModel, Variable
 
 CUMULATIVE = "ORDER BY score RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 
@@ -125,6 +127,17 @@ def build_linear_sql(model: PmtModel, d: Dialect) -> str:
     return " + ".join(terms)
 
 
+def build_areas_sql(model: PmtModel, d: Dialect) -> str:
+    """Return the model file's area offsets as an inline table (an, au): area code and offset."""
+    rows = ", ".join(f"({d.string(o.area)}, {d.number(o.offset)})" for o in model.areas.offsets)
+    return f"SELECT * FROM (VALUES {rows}) AS area(an, au)"
+
+
+def build_area_key_sql(model: PmtModel) -> str:
+    """Return the expression of a household's area code: the first `digits` characters of `reg`."""
+    return f"substr(reg, 1, {model.areas.digits})" if model.areas.digits else "reg"
+
+
 def build_score_sql(model: PmtModel, d: Dialect, source: str, columns: dict[str, str], *,
                     id_column: str = "household_id", region_column: str | None = None,
                     persons_column: str | None = None) -> str:
@@ -150,12 +163,21 @@ def build_score_sql(model: PmtModel, d: Dialect, source: str, columns: dict[str,
         if bads else f"CAST(NULL AS {d.string_type})"
     length = model.region_length()
     group = f"substr(reg, 1, {length})" if length else "reg"
+    area_table = area_key = area_join = area_flag = ""
+    area_term = ""
+    if model.areas:  # one small-table join; an area the survey missed adds 0 and is flagged
+        area_table = f"\narea AS ({build_areas_sql(model, d)}),"
+        area_key = f"{build_area_key_sql(model)} AS ak, "
+        area_join = " LEFT JOIN area ON feat.ak = area.an"
+        area_flag = f", CASE WHEN au IS NULL THEN {d.string(AREA_FLAG)} END"
+        area_term = " + COALESCE(au, 0e0)"
     return f"""WITH typed AS ({typed}),
-coef AS ({build_coefficients_sql(model, d)}),
-feat AS (SELECT hid, {group} AS grp, CASE WHEN {no_weight} THEN 1e0 ELSE pers END AS w,
+coef AS ({build_coefficients_sql(model, d)}),{area_table}
+feat AS (SELECT hid, {group} AS grp, {area_key}CASE WHEN {no_weight} THEN 1e0 ELSE pers END AS w,
   {build_match_sql(model, d)} AS me, {', '.join(values)}, {problems} AS issues FROM typed),
-scored AS (SELECT hid, grp, w, mk, NULLIF(concat_ws(';', issues, fb), '') AS flags,
-  ROUND({build_linear_sql(model, d)}, 6) AS score FROM feat JOIN coef ON feat.me = coef.me),
+scored AS (SELECT hid, grp, w, mk, NULLIF(concat_ws(';', issues, fb{area_flag}), '') AS flags,
+  ROUND({build_linear_sql(model, d)}{area_term}, 6) AS score
+  FROM feat JOIN coef ON feat.me = coef.me{area_join}),
 ranked AS (SELECT *, SUM(w) OVER ({CUMULATIVE}) AS cum, SUM(w) OVER () AS tot,
   SUM(w) OVER (PARTITION BY grp {CUMULATIVE}) AS rcum, SUM(w) OVER (PARTITION BY grp) AS rtot FROM scored)
 SELECT hid AS household_id, score, ROUND(100e0 * cum / tot, 4) AS percentile,

@@ -29,6 +29,8 @@ class FitSettings:
     log: list[str] = field(default_factory=list)
     interactions: list[list[str]] = field(default_factory=list)
     region_column: str | None = None
+    area_column: str | None = None  # small areas for empirical-Bayes area effects (see ranking/areas.py)
+    area_digits: int | None = None  # an area is the first N characters of the area column (6: sub-district)
     id_column: str = "household_id"
     ignore: list[str] = field(default_factory=list)
     folds: int = 5
@@ -52,6 +54,7 @@ class Survey:
     region: np.ndarray  # object: normalised code or None
     columns: dict  # variable name -> raw array (float for numeric, object for categorical)
     info: dict  # metadata for the model file
+    area: np.ndarray | None = None  # object: area code (first area_digits characters) or None; None: no areas
 
 
 def read_survey(path, settings: FitSettings) -> Survey:
@@ -60,7 +63,9 @@ def read_survey(path, settings: FitSettings) -> Survey:
     try:
         names = engine.load("survey", str(path))
         q = engine.dialect.ident
-        special = [settings.target, settings.weight, settings.region_column]
+        if settings.area_digits is not None and settings.area_digits < 1:
+            raise FitError(_("--area-digits must be at least 1"))
+        special = [settings.target, settings.weight, settings.region_column, settings.area_column]
         for name in [c for c in special if c] + settings.categorical + settings.log + settings.ignore \
                 + [n for pair in settings.interactions for n in pair]:
             if name not in names:
@@ -71,7 +76,9 @@ def read_survey(path, settings: FitSettings) -> Survey:
         selects = [f"TRY_CAST({q(settings.target)} AS DOUBLE) AS y",
                    f"TRY_CAST({q(settings.weight)} AS DOUBLE) AS w" if settings.weight else "1.0::DOUBLE AS w",
                    f"NULLIF(TRIM(CAST({q(settings.region_column)} AS VARCHAR)), '') AS r"
-                   if settings.region_column else "NULL::VARCHAR AS r"]
+                   if settings.region_column else "NULL::VARCHAR AS r",
+                   f"NULLIF(TRIM(CAST({q(settings.area_column)} AS VARCHAR)), '') AS a"
+                   if settings.area_column else "NULL::VARCHAR AS a"]
         selects += [f"TRY_CAST({q(n)} AS DOUBLE) AS {q('n_' + n)}" for n in numeric]
         selects += [f"NULLIF(TRIM(CAST({q(n)} AS VARCHAR)), '') AS {q('c_' + n)}" for n in settings.categorical]
         data = engine.fetch_numpy("SELECT " + ", ".join(selects) + " FROM survey")
@@ -96,11 +103,23 @@ def read_survey(path, settings: FitSettings) -> Survey:
     columns = {n: np.ma.filled(data["n_" + n], np.nan)[keep] for n in numeric}
     columns |= {n: _texts(data["c_" + n])[keep] for n in settings.categorical}
     region = np.array([normalize_region(r) for r in _texts(data["r"])[keep]], dtype=object)
+    area = _areas(_texts(data["a"])[keep], settings.area_digits) if settings.area_column else None
     info = {"file": Path(path).name, "sha256": _sha256(path), "rows": total, "rows_used": int(keep.sum()),
             "dropped_no_target": int(no_target.sum()), "dropped_bad_weight": int(bad_weight.sum()),
             "unreadable_values": unreadable, "weight_column": settings.weight,
             "id_column": settings.id_column, "settings": settings.to_dict()}
-    return Survey(y[keep], w[keep] / w[keep].mean(), region, columns, info)
+    if area is not None:
+        info["rows_without_area"] = int(sum(a is None for a in area))
+    return Survey(y[keep], w[keep] / w[keep].mean(), region, columns, info, area)
+
+
+def _areas(values: np.ndarray, digits: int | None) -> np.ndarray:
+    """Return area codes: normalised, cut to `digits` characters; None where empty or shorter than that."""
+    out = []
+    for value in values:
+        code = normalize_region(value)
+        out.append(None if code is None or (digits and len(code) < digits) else code[:digits] if digits else code)
+    return np.array(out, dtype=object)
 
 
 def _texts(values) -> np.ndarray:

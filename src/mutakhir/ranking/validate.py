@@ -5,15 +5,23 @@ import math
 from django.utils.translation import gettext as _
 
 from mutakhir.ranking.model import (
+    AREA_METHOD,
+    AREA_TERM,
     FORMAT,
     IMPUTATION_RULE,
     POOLED,
+    READABLE_VERSIONS,
     VERSION,
+    AreaEffects,
+    AreaOffset,
     ModelError,
     PmtModel,
     RegionModel,
     Variable,
 )
+
+# An area's offset must equal gamma * mean_residual up to the rounding of the three numbers in the file.
+AREA_TOLERANCE = 1e-5
 
 
 def _fail(path: str, problem: str):
@@ -98,8 +106,11 @@ def validate_model(data) -> PmtModel:
         _fail("(top)", _("expected an object"))
     if data.get("format") != FORMAT:
         _fail("format", _("expected %(expected)r") % {"expected": FORMAT})
-    if data.get("version") != VERSION:
-        _fail("version", _("this program reads version %(version)s") % {"version": VERSION})
+    if data.get("version") not in READABLE_VERSIONS:
+        _fail("version", _("this program reads version %(version)s") % {
+            "version": " / ".join(str(v) for v in READABLE_VERSIONS)})
+    if data.get("version") != VERSION and "areas" in data:
+        _fail("areas", _("area effects need version %(version)s") % {"version": VERSION})
     target = _get(data, "target", "", str)
     region_column = _get(data, "region_column", "", str, required=False)
     variables = [_variable(item, f"variables[{i}]") for i, item in enumerate(_get(data, "variables", "", list))]
@@ -107,6 +118,9 @@ def validate_model(data) -> PmtModel:
     for i, name in enumerate(names):
         if name in names[:i]:
             _fail(f"variables[{i}].name", _("%(value)r appears twice") % {"value": name})
+    if "areas" in data and AREA_TERM in names:
+        _fail(f"variables[{names.index(AREA_TERM)}].name", _("%(value)r is the name of the area term") % {
+            "value": AREA_TERM})
     interactions = []
     for i, item in enumerate(_get(data, "interactions", "", list, required=False, default=[])):
         pair = _get(item, "of", f"interactions[{i}]", list) if isinstance(item, dict) else None
@@ -125,7 +139,54 @@ def validate_model(data) -> PmtModel:
     raw = _get(data, "models", "", list)
     model.models = [_region_model(item, f"models[{i}]", features) for i, item in enumerate(raw)]
     _check_links(model)
+    if "areas" in data:
+        model.areas = _areas(data["areas"])
     return model
+
+
+def _areas(block) -> AreaEffects:
+    """Return the area effects block: unique area codes of `digits` characters, offsets = gamma * mean residual."""
+    if not isinstance(block, dict):
+        _fail("areas", _("expected an object"))
+    digits = _get(block, "digits", "areas", int) if block.get("digits") is not None else None
+    if digits is not None and digits < 1:
+        _fail("areas.digits", _("must be at least 1, not %(value)r") % {"value": digits})
+    between = float(_get(block, "between", "areas", float))
+    within = float(_get(block, "within", "areas", float))
+    for key, value in (("between", between), ("within", within)):
+        if value < 0:
+            _fail(f"areas.{key}", _("a variance cannot be negative"))
+    raw = _get(block, "offsets", "areas", list)
+    if not raw:
+        _fail("areas.offsets", _("expected a non-empty list"))
+    offsets, seen = [], set()
+    for i, item in enumerate(raw):
+        path = f"areas.offsets[{i}]"
+        if not isinstance(item, dict):
+            _fail(path, _("expected an object"))
+        area = _get(item, "area", path, str)
+        if not area or area != area.strip() or "." in area:
+            _fail(f"{path}.area", _("%(value)r is not an area code (no spaces, no dots)") % {"value": area})
+        if digits is not None and len(area) != digits:
+            _fail(f"{path}.area", _("%(value)r does not have %(digits)s characters (areas.digits)") % {
+                "value": area, "digits": digits})
+        if area in seen:
+            _fail(f"{path}.area", _("%(value)r appears twice") % {"value": area})
+        seen.add(area)
+        entry = AreaOffset(area=area, offset=float(_get(item, "offset", path, float)),
+                           n=_get(item, "n", path, int), mean_residual=float(_get(item, "mean_residual", path, float)),
+                           gamma=float(_get(item, "gamma", path, float)))
+        if entry.n < 1:
+            _fail(f"{path}.n", _("an area in the file has at least 1 survey household"))
+        if not 0 <= entry.gamma <= 1:
+            _fail(f"{path}.gamma", _("must lie between 0 and 1, not %(value)r") % {"value": entry.gamma})
+        if abs(entry.offset - entry.gamma * entry.mean_residual) > AREA_TOLERANCE:
+            _fail(f"{path}.offset", _("%(offset)r is not gamma * mean_residual (%(expected).6f)") % {
+                "offset": entry.offset, "expected": entry.gamma * entry.mean_residual})
+        offsets.append(entry)
+    return AreaEffects(digits=digits, offsets=offsets, column=_get(block, "column", "areas", str, required=False),
+                       between=between, within=within,
+                       method=_get(block, "method", "areas", str, required=False, default=AREA_METHOD))
 
 
 def _check_links(model: PmtModel) -> None:

@@ -7,6 +7,7 @@ The role rules live in accounts' RoleBackend (accounts/backends.py); here they a
 from django.shortcuts import get_object_or_404
 
 from mutakhir.accounts.backends import ENTER_REGISTRATION, IMPORT_REGISTRATIONS, READ_REGISTRATION, enter_channel
+from mutakhir.core.models import JobRun
 
 from .models import Channel, Musdes, Registration, RegistrationImport
 
@@ -51,6 +52,17 @@ def get_musdes_for_user(user, pk):
 def get_import_for_user(user, pk):
     queryset = RegistrationImport.objects.visible_to(user) if can_import(user) else RegistrationImport.objects.none()
     return get_object_or_404(queryset, pk=pk)
+
+
+def import_jobs_for(user):
+    """Return the import jobs the user may follow: those into update periods inside the account's region."""
+    from .import_jobs import JOB_KIND
+
+    return JobRun.objects.visible_to(user).filter(kind=JOB_KIND) if can_import(user) else JobRun.objects.none()
+
+
+def get_import_job_for_user(user, pk) -> JobRun:
+    return get_object_or_404(import_jobs_for(user), pk=pk)
 
 
 def village_in_scope(user, region_code: str) -> bool:

@@ -1,50 +1,51 @@
-"""Fast inserts for the bulk import: plain rows straight to `executemany`, and a spool file for member rows.
+"""Fast inserts for the bulk import: plain rows through the registry writer's `copy_rows`, and a spool file.
 
 `bulk_create` builds a model instance and compiles every value of every row through the ORM; at 100,000
 rows that was most of an import's time. Here a row is a dict of attribute names; missing fields get
-the model's defaults, and only dates, times and decimals go through the field's own conversion. No
-signals are sent: the import writes its history rows itself (see imports._history).
+the model's defaults, and only dates, times and decimals go through the field's own conversion. The rows
+go to `copy_rows`, as the registry import's do: COPY on PostgreSQL, `executemany` elsewhere. No signals
+are sent: the import writes its history rows itself (see imports._history).
 """
 
 import pickle
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import connection, models
 
-BATCH = 2000
+from mutakhir.registry.exchange.writer import copy_rows
+
+BATCH = 2000  # spooled rows per pickle
 
 
 class Inserter:
-    """INSERT plain rows into one model's table, BATCH rows per `executemany`."""
+    """Insert plain rows (dicts of attribute names) into one model's table."""
 
     def __init__(self, model):
         fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.db = db = connections[DEFAULT_DB_ALIAS]
-        self.plan = [(f.attname, f.get_default(), _converter(f, db)) for f in fields]
-        quote = db.ops.quote_name
-        self.sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-                    f"VALUES ({', '.join(['%s'] * len(fields))})")
+        self.plan = [(f.attname, f.get_default(), _converter(f, connection)) for f in fields]
+        quote = connection.ops.quote_name
+        self.table = quote(model._meta.db_table)
+        self.columns = [quote(f.column) for f in fields]
 
-    def values(self, row: dict) -> list:
+    def values(self, row: dict) -> tuple:
         out = []
         for name, default, convert in self.plan:
             value = row.get(name, default)
             out.append(value if convert is None or value is None else convert(value))
-        return out
+        return tuple(out)
 
     def insert(self, rows: Iterable[dict]) -> int:
-        """Insert the rows; return how many."""
-        batch, count = [], 0
-        with self.db.cursor() as cursor:
+        """Insert the rows, streamed; return how many."""
+        count = 0
+
+        def tuples():
+            nonlocal count
             for row in rows:
-                batch.append(self.values(row))
-                if len(batch) >= BATCH:
-                    cursor.executemany(self.sql, batch)
-                    count, batch = count + len(batch), []
-            if batch:
-                cursor.executemany(self.sql, batch)
-                count += len(batch)
+                count += 1
+                yield self.values(row)
+
+        copy_rows(self.table, self.columns, tuples())
         return count
 
 

@@ -13,9 +13,12 @@ the registration number, and left out. The form's confirmation has an equivalent
 upload again with "import suspected duplicates anyway" (`allow_duplicates`); the same file is accepted
 again only then, and only when its earlier import left suspected duplicates out.
 
-The files are read once: valid member rows are spooled to a temporary file, then inserted with
-`executemany` (bulk.py). One transaction for the whole file: a crash leaves nothing half-imported, and
-running it again works. History rows are written at the end, server-side (`INSERT ... SELECT`).
+The files are read and checked once, before anything is written (so a background job's progress, a
+separate write, is seen while it reads): valid member rows are spooled to a temporary file, then
+inserted with `executemany` (bulk.py). All writes are one transaction: a crash leaves nothing
+half-imported, and running it again works; the unique (period, household id) constraint refuses a
+concurrent import of the same households. History rows are written at the end, server-side
+(`INSERT ... SELECT`).
 """
 
 import csv
@@ -30,11 +33,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from mutakhir.core.jobs import Progress
 from mutakhir.regions.models import Region
 from mutakhir.registry.models import name_key
 
 from .bulk import Inserter, Spool
-from .duplicates import Candidate, find_import_duplicates
+from .duplicates import Candidate, find_file_duplicates, find_import_duplicates
 from .exchange_adapter import (
     DatasetError,
     HouseholdIndex,
@@ -48,21 +52,27 @@ from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel, Registration, Regi
 from .services import allocate_numbers
 from .validation import name_problem
 
+REPORT_EVERY = 5000  # rows between two progress reports
 TEXT = {"address", "rt", "rw", "nik", "kk", "birth_place"}  # empty text is "", not NULL
 State = RegistrationImport.State
 
 
 def import_registrations(path, *, period, user, source_name: str = "",
-                         allow_duplicates: bool = False) -> RegistrationImport:
+                         allow_duplicates: bool = False, progress: Progress | None = None) -> RegistrationImport:
     """Import a dataset file into `period` as `user`; return the finished RegistrationImport.
 
     `allow_duplicates` imports the households the duplicate guard suspects (each is still reported).
+    `progress(done, total, note)` hears of the rows read; the database is written in one transaction at
+    the end (a job's progress written inside it would not be seen until it commits).
     """
+    step = progress or _quiet
     with tempfile.TemporaryDirectory(prefix="mutakhir-regimport-") as tmp:
         log = IssueLog(Path(tmp) / "issues.csv")
         run = RegistrationImport(source=(source_name or Path(path).name)[-255:], update_period=period, user=user)
         try:
+            step(0, None, _("Opening the file"))
             with open_upload(path) as dataset:
+                step(0, None, _("Checking the file"))
                 ok = precheck(dataset, log)
                 run.dataset_sha256 = dataset.sha256
                 previous = RegistrationImport.objects.filter(
@@ -76,10 +86,15 @@ def import_registrations(path, *, period, user, source_name: str = "",
                                     "nothing was changed.") % {"id": previous.pk,
                                                                "date": timezone.localtime(previous.started_at).date()}
                 elif ok:
-                    with transaction.atomic():
-                        run.save()
-                        _run(dataset, run, log, period, user, Spool(Path(tmp) / "members.pickle"),
-                             allow_duplicates)
+                    counter = _Counter(step, dataset.total_rows)
+                    plan = _read(dataset, run, log, period, Spool(Path(tmp) / "members.pickle"), allow_duplicates,
+                                 counter)
+                    if plan is not None:
+                        step(counter.total, counter.total,
+                             _("Saving the registrations (%(n)s households)") % {"n": len(plan[0])})
+                        with transaction.atomic():
+                            run.save()
+                            _write(run, period, user, *plan)
                 else:
                     run.state = State.FAILED
                     run.message = _("The file cannot be imported: see the error report.")
@@ -90,33 +105,62 @@ def import_registrations(path, *, period, user, source_name: str = "",
         run.finished_at = timezone.now()
         run.save()
         if log.errors or log.warnings:
+            step(0, None, _("Writing the error report"))
             run.report.save(f"registration-import-{run.pk}-errors.xlsx",
                             ContentFile(issues_to_xlsx(log.path)), save=True)
     return run
 
 
-def _run(dataset, run, log, period, user, spool, allow_duplicates) -> None:
+def _quiet(done, total=None, note=""):
+    pass
+
+
+class _Counter:
+    """Report the rows read, every REPORT_EVERY rows, as progress of `total` (the dataset's data rows)."""
+
+    def __init__(self, step: Progress, total: int):
+        self.step, self.total, self.done = step, max(total, 1), 0
+
+    def count(self, rows, note: str):
+        self.step(self.done, self.total, note)
+        for item in rows:
+            self.done += 1
+            if self.done % REPORT_EVERY == 0:
+                self.step(min(self.done, self.total), self.total, note)
+            yield item
+
+
+def _read(dataset, run, log, period, spool, allow_duplicates, counter):
+    """Read, check and guard the whole file (no writes); return what `_write` needs, or None when failed."""
     villages = frozenset(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=period.region_id)
                          .values_list("code", flat=True))
     index = HouseholdIndex()
-    households = dict(_accepted(read_households(dataset.sources["households"], log, villages, index,
-                                                period.region_id)))
+    households = dict(_accepted(counter.count(read_households(dataset.sources["households"], log, villages, index,
+                                                              period.region_id), _("Reading the households"))))
     members_source = dataset.sources.get("members")
     if members_source is None:
         log.error("members.csv", 0, "", "missing_file", _("The dataset has no members: every household needs a head."))
         run.state = State.FAILED
-        return
-    candidates = _read_members(members_source, index, log, households, spool)
+        return None
+    candidates = _read_members(counter.count(read_members(members_source, log, index), _("Reading the members")),
+                               members_source, households, log, spool)
     _check_heads(households, candidates, index, log)
     already = households.keys() & set(Registration.objects.filter(update_period=period).exclude(source_key="")
                                       .values_list("source_key", flat=True))
     for hid in already:
         del households[hid]
+    counter.step(counter.done, counter.total, _("Looking for duplicates"))
     run.duplicates = _guard(period, households, candidates, index, log, allow_duplicates)
+    run.already = len(already)
+    run.rejected = log.rejected_rows.get(index.file, 0)
+    return households, spool, log
+
+
+def _write(run, period, user, households, spool, log) -> None:
+    """Write the registrations, their members and history (inside the caller's transaction)."""
     keys = _insert_registrations(households, run, period, user)
     Inserter(RegistrationMember).insert(_member_rows(spool, keys))
-    run.created, run.already = len(keys), len(already)
-    run.rejected = log.rejected_rows.get(index.file, 0)
+    run.created = len(keys)
     _history(run, user)
     run.state = State.PARTIAL if log.errors else State.DONE
 
@@ -126,10 +170,10 @@ def _accepted(rows):
         yield record["household_id"], (row, record)
 
 
-def _read_members(source, index, log, households, spool) -> dict[str, Candidate]:
+def _read_members(rows, source, households, log, spool) -> dict[str, Candidate]:
     """Read and check the members once: spool the valid ones; return what the head check and the guard need."""
     candidates: dict[str, Candidate] = {}
-    for row, member in read_members(source, log, index):
+    for row, member in rows:
         hid = member["household_id"]
         if why := name_problem(member["name"]):
             log.error(source.name, row, "name", "bad_name", why, member["name"])
@@ -142,9 +186,9 @@ def _read_members(source, index, log, households, spool) -> dict[str, Candidate]
             found.niks.add(member["nik"])
         if member.get("kk"):
             found.kks.add(member["kk"])
-        if member.get("relation") == 1:
-            found.heads += 1
-            found.head = key
+        is_head = member.get("relation") == 1
+        found.heads += is_head
+        found.people.append((member["name"], member.get("birth_date"), is_head))
         spool.append((hid, key, member))
     return candidates
 
@@ -181,7 +225,8 @@ def _guard(period, households, candidates, index, log, allow: bool) -> int:
 
 
 def _same_file_duplicates(households, candidates) -> dict[str, str]:
-    """Return {household id: why} for households sharing a NIK or KK with an earlier household of the file."""
+    """Return {household id: why} for households sharing a NIK or KK with an earlier household of the file,
+    or near-identical to an earlier one of the same village."""
     first: dict[str, str] = {}
     found: dict[str, str] = {}
     for hid in households:
@@ -191,7 +236,9 @@ def _same_file_duplicates(households, candidates) -> dict[str, str]:
             if other != hid and hid not in found:
                 found[hid] = (_("the same %(kind)s %(value)s is in household %(other)s of this file (row %(row)s)")
                               % {"kind": kind, "value": value, "other": other, "row": households[other][0]})
-    return found
+    near = find_file_duplicates({hid: candidates[hid] for hid in households},
+                                {hid: row for hid, (row, _record) in households.items()})
+    return {**near, **found}
 
 
 def _insert_registrations(households, run, period, user) -> dict[str, int]:

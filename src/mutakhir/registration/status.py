@@ -2,16 +2,16 @@
 
 Answers never reveal whether a NIK exists unless the name matches too; names are masked; nothing is
 said about other people. Every looked-up answer takes at least MIN_SECONDS, so timing does not tell
-either; a refusal (429) comes before any lookup and is not padded.
+either; a refusal (429) comes before any lookup and is not padded. The limits and the padding are the
+ones every public page shares (core/public.py).
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from mutakhir.core import public
 from mutakhir.core.nik import parse_nik
-from mutakhir.core.public import over_limit, pad
 from mutakhir.registry.models import Member, name_key
 
 from .flows import IN_PROCESS
@@ -45,9 +45,7 @@ def rate_limited(client: str, nik: str) -> bool:
     A client already refused does not use up the NIK's checks: a hammering client could otherwise keep
     the real citizen from checking their own NIK (found by bench/load.py).
     """
-    if over_limit(f"citizen-status:ip:{client}", PER_CLIENT):
-        return True
-    return over_limit(f"citizen-status:nik:{hashlib.sha256(nik.encode()).hexdigest()[:32]}", PER_NIK)
+    return public.rate_limited("citizen-status", client, nik, per_client=PER_CLIENT, per_key=PER_NIK)
 
 
 def lookup(nik: str, name: str) -> Answer:
@@ -72,4 +70,4 @@ def lookup(nik: str, name: str) -> Answer:
 
 def padded(started: float) -> None:
     """Sleep until MIN_SECONDS have passed since `started` (time.monotonic())."""
-    pad(started, MIN_SECONDS)
+    public.pad(started, MIN_SECONDS)

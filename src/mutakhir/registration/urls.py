@@ -12,6 +12,7 @@ urlpatterns = [
     path("musdes/<int:pk>/", views.musdes_detail, name="musdes"),
     path("import/", views.import_new, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/errors.xlsx", views.import_report, name="import_report"),
     path("<str:number>/", views.registration_detail, name="detail"),

@@ -1,9 +1,7 @@
 """Registration pages: thin views over access.py, services.py and imports.py (htmx partials where live)."""
 
 import json
-import tempfile
 import time
-from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from mutakhir.core.models import PersonalDataAccess
+from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.registry.models import Member
 
 from . import receipt as receipts
@@ -23,8 +21,10 @@ from .access import (
     can_import,
     channels_for,
     get_import_for_user,
+    get_import_job_for_user,
     get_musdes_for_user,
     get_registration_for_user,
+    import_jobs_for,
     registrations_for,
 )
 from .forms import (
@@ -36,7 +36,7 @@ from .forms import (
     member_formset,
     too_large_message,
 )
-from .imports import import_registrations
+from .import_jobs import ImportRefused, check_start_import, do_start_import, save_upload
 from .models import Channel, Musdes
 from .services import DuplicateSuspected, check_registration, do_create_registration
 from .validation import Problems, ValidationFailed, kk_problems, nik_problems, open_period_for
@@ -180,16 +180,26 @@ def import_new(request):
         if period is None:
             form.add_error(None, _("There is no open update period for your district."))
         else:
-            upload = form.cleaned_data["file"]
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / Path(upload.name).name
-                with path.open("wb") as fh:
-                    for chunk in upload.chunks():
-                        fh.write(chunk)
-                run = import_registrations(path, period=period, user=request.user, source_name=upload.name,
-                                           allow_duplicates=form.cleaned_data["allow_duplicates"])
-            return redirect("registration:import_detail", pk=run.pk)
-    return render(request, "registration/import.html", {"form": form, "period": period})
+            try:
+                check_start_import(period)
+            except ImportRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                upload = form.cleaned_data["file"]
+                job = do_start_import(request.user, period, save_upload(upload), source_name=upload.name,
+                                      allow_duplicates=form.cleaned_data["allow_duplicates"])
+                return redirect("registration:import_job", pk=job.pk)
+    running = import_jobs_for(request.user).filter(state__in=[JobRun.State.QUEUED, JobRun.State.RUNNING])[:10]
+    return render(request, "registration/import.html", {"form": form, "period": period, "running": running})
+
+
+@login_required
+def import_job(request, pk):
+    """Show an import job's progress (polled by htmx); once it has run, go to the import's summary."""
+    job = get_import_job_for_user(request.user, pk)
+    if job.state == JobRun.State.DONE and job.result.get("import"):
+        return redirect("registration:import_detail", pk=job.result["import"])
+    return render(request, "registration/import_job.html", {"job": job})
 
 
 @login_required

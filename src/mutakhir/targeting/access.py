@@ -66,3 +66,12 @@ def jobs_for(user):
 
 def get_job_for_user(user, pk) -> JobRun:
     return get_object_or_404(jobs_for(user), pk=pk)
+
+
+def get_preview_job_for_user(user, pk) -> JobRun:
+    """Return a rule-preview job of the user's own, on a run inside the account's region."""
+    from .services import PREVIEW_KIND
+
+    jobs = JobRun.objects.visible_to(user).filter(kind=PREVIEW_KIND, created_by=user) if can_manage(user) \
+        else JobRun.objects.none()
+    return get_object_or_404(jobs, pk=pk)

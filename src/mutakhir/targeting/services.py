@@ -5,12 +5,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutakhir.core.jobs import start_job
+from mutakhir.core.models import JobRun
 
 from .dataset import write_run_dataset
 from .lists import run_list
@@ -30,6 +32,8 @@ EXAMPLES = [
 ]
 BATCH = 5000
 JOB_KIND = "targeting-list"
+PREVIEW_KIND = "targeting-preview"
+PREVIEW_SYNC_HOUSEHOLDS = 250_000  # default of settings.TARGETING_PREVIEW_SYNC_HOUSEHOLDS: larger runs count in a job
 
 
 class TargetingError(ValueError):
@@ -89,11 +93,49 @@ def _plain(value):
     return None if value is None else float(value)
 
 
-def preview(rule_text: str, unit: str, run) -> dict:
+def preview(rule_text: str, unit: str, run, progress=None) -> dict:
     """Return what a rule selects on a ranking run, per district (no quota): households and people."""
-    spec = ListSpec(check_rule(rule_text), unit=unit, near=0)
-    with tempfile.TemporaryDirectory() as tmp:
-        return run_list(spec, *write_run_dataset(run, Path(tmp)))
+    rule = check_rule(rule_text)
+    spec = ListSpec(rule, unit=unit, near=0)
+    with tempfile.TemporaryDirectory(prefix="mutakhir-preview-") as tmp:
+        return run_list(spec, *write_run_dataset(run, Path(tmp), progress, rule=rule))
+
+
+def preview_in_background(run) -> bool:
+    """Return whether a preview on this run is too large to count within a web request."""
+    return run.households > getattr(settings, "TARGETING_PREVIEW_SYNC_HOUSEHOLDS", PREVIEW_SYNC_HOUSEHOLDS)
+
+
+def do_start_preview(user, rule_text: str, unit: str, run) -> JobRun:
+    """Start counting what a valid rule selects on a large run; the same preview already under way is reused.
+
+    Nothing starts for an invalid rule, and the rule is not saved: the job only counts.
+    """
+    from .tasks import preview_task  # tasks import this module
+
+    check_rule(rule_text)
+    config = {"rule": rule_text.strip(), "unit": unit, "run": run.pk}
+    under_way = JobRun.objects.filter(kind=PREVIEW_KIND, created_by=user, config__rule=config["rule"],
+                                      config__unit=unit, config__run=run.pk,
+                                      state__in=[JobRun.State.QUEUED, JobRun.State.RUNNING]).first()
+    return under_way or start_job(preview_task, PREVIEW_KIND, user=user, region_code=run.region_code, config=config)
+
+
+def do_preview_job(job, progress) -> dict:
+    """Count the job's preview (the task's work) and return the per-region figures the editor shows."""
+    from mutakhir.ranking.models import RankingRun
+
+    cfg = job.config
+    run = RankingRun.objects.get(pk=cfg["run"])
+    summary = preview(cfg["rule"], cfg["unit"], run, lambda note: progress(0, 2, note))
+    progress(2, 2, _("Done"))
+    return preview_figures(summary, run)
+
+
+def preview_figures(summary: dict, run) -> dict:
+    """Return the part of a list summary the editor shows, JSON-friendly."""
+    return {"run": run.pk, "run_label": str(run), "households": summary["households"], "people": summary["people"],
+            "regions": [{k: r[k] for k in ("region", "households", "people")} for r in summary["regions"]]}
 
 
 def check_list_options(quota_text: str, grace: float) -> dict[str, int] | None:
@@ -162,7 +204,7 @@ def do_build_list(version: ProgramVersion, run, *, actor=None, quotas=None, grac
     spec = ListSpec(check_rule(version.rule), unit=version.unit, quotas=quotas, grace=grace, near=near)
     with tempfile.TemporaryDirectory(prefix="mutakhir-list-") as tmp:
         folder = Path(tmp)
-        data = write_run_dataset(run, folder, lambda note: step(0, 3, note))
+        data = write_run_dataset(run, folder, lambda note: step(0, 3, note), rule=spec.rule)
         prev_path = None
         if previous:
             prev_path = folder / "previous.csv"

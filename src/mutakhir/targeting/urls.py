@@ -13,6 +13,7 @@ urlpatterns = [
     path("dashboard.csv", views.dashboard_csv, name="dashboard_csv"),
     path("check/", views.check_rule, name="check_rule"),
     path("jobs/<int:pk>/", views.job, name="job"),
+    path("previews/<int:pk>/", views.preview_job, name="preview_job"),
     path("lists/<int:pk>/", views.list_detail, name="list"),
     path("lists/<int:pk>/why/", views.why, name="why"),
     path("lists/<int:pk>/export.<str:fmt>", views.list_export, name="export"),

@@ -85,12 +85,27 @@ def check_rule(request):
         context["error"], context["column"] = exc.message, exc.column
         return render(request, "targeting/_check.html", context)
     run = access.runs_for(request.user).first()
-    if run is not None:
+    context["run"] = run
+    if run is not None and services.preview_in_background(run):
+        if request.POST.get("background"):  # asked for: typing alone never starts a national count
+            context["job"] = services.do_start_preview(request.user, text, unit, run)
+        else:
+            context["large"] = True
+    elif run is not None:
         try:
-            context["run"], context["preview"] = run, services.preview(text, unit, run)
+            context["preview"] = services.preview_figures(services.preview(text, unit, run), run)
         except ListError as exc:
             context["error"] = str(exc)
     return render(request, "targeting/_check.html", context)
+
+
+@login_required
+def preview_job(request, pk):
+    """Return a background preview's progress (polled by htmx), then its figures; HTTP 286 stops the polling."""
+    job = access.get_preview_job_for_user(request.user, pk)
+    response = render(request, "targeting/_preview_job.html", {"job": job})
+    response.status_code = 286 if job.is_finished else 200
+    return response
 
 
 @login_required

@@ -63,15 +63,25 @@ def _clean(value):
     return value
 
 
+def answered_forms(member_formset) -> list:
+    """Return the member forms that hold a member (in the order of answers["members"]): not empty new rows."""
+    return [form for form in member_formset if form.cleaned_data.get("name") or form.cleaned_data.get("ref")]
+
+
 def to_answers(household_form: HouseholdForm, member_formset) -> dict:
     """Return the JSON answers of valid forms; empty new member rows are left out."""
     household = {k: _clean(v) for k, v in household_form.cleaned_data.items() if v not in (None, "")}
-    members = []
-    for form in member_formset:
-        data = {k: _clean(v) for k, v in form.cleaned_data.items() if v not in (None, "")}
-        if data.get("name") or data.get("ref"):
-            members.append(data)
+    members = [{k: _clean(v) for k, v in form.cleaned_data.items() if v not in (None, "")}
+               for form in answered_forms(member_formset)]
     return {"household": household, "members": members}
+
+
+def show_member_issues(member_formset, issues) -> None:
+    """Put each member issue (checks.Issue) under its answer in that member's row of the form."""
+    forms_ = answered_forms(member_formset)
+    for issue in issues:
+        if issue.member is not None and issue.member < len(forms_) and issue.field in forms_[issue.member].fields:
+            forms_[issue.member].add_error(issue.field, issue.message)
 
 
 def from_answers(answers: dict) -> tuple[dict, list[dict]]:

@@ -2,7 +2,7 @@
 entry, and apply it whole or not at all. Every refused submission is reported with its row and reason.
 
 Lookups are made per file or per chunk of rows (prelist entries, verifiers, known instance IDs, existing
-verifications, members verified already in the period), never per row; odk_apply.py writes the clean
+verifications, members present elsewhere in the period), never per row; odk_apply.py writes the clean
 submissions in bulk, one transaction per batch.
 """
 
@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from mutakhir.identification.models import PrelistEntry
 
-from .checks import ACTIVE_MEMBER, BadValue, check_answers, parse
-from .models import Outcome, Status, SubmissionImport, Verification
+from .checks import BadValue, check_answers, parse
+from .members import describe, listed_niks, present_elsewhere
+from .models import Outcome, SubmissionImport, Verification
 from .odk_apply import apply_clean
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
 from .services import VerificationError, check_editable, check_verifier
@@ -28,7 +29,6 @@ from .submissions import instance_id, read_export, submitter
 CHUNK = 2000  # ids per IN (...) lookup: below SQLite's limit on query parameters
 ENTRY_FIELDS = ("prelist__region_id", "prelist__update_period_id", "household__household_id", "registration__number",
                 "category")
-APPLIED = (Status.SUBMITTED, Status.ACCEPTED)  # verifications whose members count as listed in the period
 
 
 @dataclass
@@ -170,9 +170,8 @@ def _check_row(p: Parsed, form_version: str, users: dict, existing: dict, flag) 
         flag(issue.code, str(issue))
 
 
-def _active_niks(answers: dict | None) -> set[str]:
-    return {m["nik"] for m in (answers or {}).get("members") or []
-            if m.get("nik") and m.get("status", "present") in ACTIVE_MEMBER}
+def _listed(p: Parsed) -> set[str]:
+    return listed_niks(p.answers, str(p.raw.get("outcome") or "").strip())
 
 
 def _cross_checks(parsed: list[Parsed], flagger) -> None:
@@ -187,10 +186,10 @@ def _cross_checks(parsed: list[Parsed], flagger) -> None:
                 flagger(p)("disagreement", _("Two verifiers sent different submissions for this household."))
     by_nik = defaultdict(set)
     for p in parsed:
-        for nik in _active_niks(p.answers) if p.entry else ():
+        for nik in _listed(p) if p.entry else ():
             by_nik[nik].add(p.entry.pk)
     for p in parsed:
-        for nik in sorted(_active_niks(p.answers)):
+        for nik in sorted(_listed(p)):
             if len(by_nik.get(nik, ())) > 1:
                 flagger(p)("member_twice", _("A member (NIK %(nik)s…) is listed in two households.")
                            % {"nik": nik[:4]})
@@ -198,29 +197,9 @@ def _cross_checks(parsed: list[Parsed], flagger) -> None:
 
 def _period_checks(parsed: list[Parsed], flagger) -> None:
     """Flag a present member (NIK) whom a submitted or accepted verification of the period lists in another
-    household."""
-    niks = defaultdict(list)
+    household, or who is a member of another open registry household (members.py, shared with the web form)."""
+    found = present_elsewhere([(p.entry, nik) for p in parsed if p.entry for nik in _listed(p)])
     for p in parsed:
-        for nik in _active_niks(p.answers) if p.entry else ():
-            niks[nik].append(p)
-    if not niks:
-        return
-    periods = {p.entry.prelist.update_period_id for p in parsed if p.entry}
-    verified = (Verification.objects.filter(entry__prelist__update_period__in=periods, status__in=APPLIED)
-                .values_list("entry_id", "answers__members"))
-    elsewhere = defaultdict(set)  # (row, nik) -> other prelist entries
-    for entry_id, members in verified.iterator(chunk_size=CHUNK):
-        for nik in _active_niks({"members": members}) & niks.keys():
-            for p in niks[nik]:
-                if p.entry.pk != entry_id:
-                    elsewhere[p.row, nik].add(entry_id)
-    if not elsewhere:
-        return
-    keys = {e.pk: e.household.household_id if e.household_id else e.registration.number
-            for e in _in_chunks(PrelistEntry.objects.select_related("household", "registration"), "pk",
-                                set().union(*elsewhere.values()))}
-    by_row = {p.row: p for p in parsed}
-    for (row, nik), entries in sorted(elsewhere.items()):
-        flagger(by_row[row])("member_twice", _("A member (NIK %(nik)s…) is listed already in household %(other)s, "
-                                               "verified in this update period.")
-                             % {"nik": nik[:4], "other": ", ".join(sorted(keys[e] for e in entries))})
+        for nik in sorted(_listed(p)) if p.entry else ():
+            for other in found.get((p.entry.pk, nik), ()):
+                flagger(p)("member_twice", describe(nik, other))

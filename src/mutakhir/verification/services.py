@@ -12,7 +12,8 @@ from mutakhir.identification.models import PrelistEntry
 
 from .checks import Issue, check_answers
 from .flows import EDITABLE, TransitionError, check_transition
-from .models import Status, Verification
+from .members import member_issues
+from .models import Outcome, Status, Verification
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
 
 
@@ -116,9 +117,15 @@ def check_save(verification: Verification, outcome: str, answers: dict, submit: 
     if submit:
         if not outcome:
             raise Invalid([Issue("outcome", _("Choose the visit outcome."), "outcome")])
-        issues = check_answers(answers, outcome)
+        issues = check_answers(answers, outcome) + member_issues(verification.entry, answers, outcome)
         if issues:
             raise Invalid(issues)
+
+
+def draft_warnings(verification: Verification) -> list[Issue]:
+    """Return what would stop a saved draft's members from being submitted: a person present in another
+    household (a draft is the verifier's own workspace, so it is saved; the submission is refused)."""
+    return member_issues(verification.entry, verification.answers, verification.outcome or Outcome.VERIFIED)
 
 
 @transaction.atomic

@@ -12,11 +12,21 @@ from mutakhir.accounts.models import Role
 from mutakhir.registry.display import display_value
 
 from . import access
-from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, to_answers
+from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, show_member_issues, to_answers
 from .models import Status
 from .progress import progress_for
 from .questionnaire import HOUSEHOLD_ITEMS
-from .services import Conflict, Invalid, VerificationError, do_assign, do_review, do_save, is_locked, prefill
+from .services import (
+    Conflict,
+    Invalid,
+    VerificationError,
+    do_assign,
+    do_review,
+    do_save,
+    draft_warnings,
+    is_locked,
+    prefill,
+)
 
 
 @login_required
@@ -62,14 +72,15 @@ def edit(request, pk):
         household_form = HouseholdForm(request.POST, prefix="hh")
         members = MemberFormSet(request.POST, prefix="m")
         if outcome_form.is_valid() and household_form.is_valid() and members.is_valid():
-            data = outcome_form.cleaned_data
+            data, submit = outcome_form.cleaned_data, "submit" in request.POST
             try:
-                do_save(verification, version=data["version"], outcome=data["outcome"], actor=request.user,
-                        answers=to_answers(household_form, members), submit="submit" in request.POST,
-                        moved_to=data["moved_to"], merged_into=data["merged_into"], new_kk=data["new_kk"],
-                        visited_on=data["visited_on"])
+                saved = do_save(verification, version=data["version"], outcome=data["outcome"], actor=request.user,
+                                answers=to_answers(household_form, members), submit=submit,
+                                moved_to=data["moved_to"], merged_into=data["merged_into"], new_kk=data["new_kk"],
+                                visited_on=data["visited_on"])
             except Invalid as exc:
                 issues = exc.issues
+                show_member_issues(members, issues)
             except Conflict as exc:
                 messages.error(request, str(exc))
                 return redirect("verification:edit", pk=pk)
@@ -77,7 +88,9 @@ def edit(request, pk):
                 messages.error(request, str(exc))
                 return redirect("verification:edit", pk=pk)
             else:
-                messages.success(request, _("Submitted.") if "submit" in request.POST else _("Draft saved."))
+                messages.success(request, _("Submitted.") if submit else _("Draft saved."))
+                for issue in [] if submit else draft_warnings(saved):
+                    messages.warning(request, _("Before submitting: %(issue)s") % {"issue": issue})
                 return redirect("verification:edit", pk=pk)
     else:
         household, members_initial = from_answers(verification.answers or prefill(verification.entry))

@@ -4,6 +4,7 @@ check_* validates, do_* writes (atomic, with registry history). No authorisation
 """
 
 import tempfile
+import zipfile
 from pathlib import Path
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from mutakhir.core.archives import check_zip_file
 from mutakhir.core.jobs import start_job
 from mutakhir.core.models import JobRun
 from mutakhir.engines import get_engine
@@ -23,6 +25,7 @@ from . import sync_engine
 from .models import CivilSync, ProposedChange
 
 BATCH = 2000
+JOB_KIND = "civil_sync"
 Kind, Status = ProposedChange.Kind, ProposedChange.Status
 
 
@@ -31,9 +34,15 @@ class SyncError(Exception):
 
 
 def check_start_sync(region_code: str, extract: str | Path) -> None:
-    """Refuse a missing extract, or a second sync of a district while one is queued or running."""
-    if not Path(extract).exists():
+    """Refuse a missing extract, a zip that is none or would unpack to something absurd (a zip bomb), or a
+    second sync of a district while one is queued or running."""
+    extract = Path(extract)
+    if not extract.exists():
         raise SyncError(_("The extract %(path)s does not exist.") % {"path": extract})
+    if extract.is_file() and extract.suffix.lower() == ".zip" and not zipfile.is_zipfile(extract):
+        raise SyncError(_("%(name)s is not a zip file: upload a .zip holding members.csv, or members.csv itself.")
+                        % {"name": extract.name})
+    check_zip_file(extract, SyncError)  # the same guard as every zip the app reads, before the job inflates it
     busy = CivilSync.objects.filter(region_code=region_code, job__state__in=[JobRun.State.QUEUED,
                                                                             JobRun.State.RUNNING])
     if busy.exists():
@@ -45,7 +54,7 @@ def do_start_sync(user, region_code: str, extract: str | Path) -> CivilSync:
     """Create the sync and its job; the task starts once the transaction commits."""
     from .sync_tasks import run_sync_task  # the task imports this module
 
-    job = start_job(run_sync_task, "civil_sync", user=user, region_code=region_code, config={"extract": str(extract)})
+    job = start_job(run_sync_task, JOB_KIND, user=user, region_code=region_code, config={"extract": str(extract)})
     return CivilSync.objects.create(region_code=region_code, extract=str(extract), job=job, created_by=user)
 
 
@@ -69,9 +78,9 @@ def registrations_table() -> tuple:
     return as_table(members), as_table(households)
 
 
-def do_run_sync(sync: CivilSync, progress) -> dict:
+def do_run_sync(sync: CivilSync, progress, engine_name: str = "duckdb") -> dict:
     """Export the registry, compare it with the extract, store the findings (the task's work)."""
-    engine = get_engine("duckdb")
+    engine = get_engine(engine_name)
     try:
         with tempfile.TemporaryDirectory(prefix="mutakhir-sync-") as tmp:
             progress(0, None, "exporting the registry")
@@ -155,6 +164,11 @@ def check_decide(change: ProposedChange) -> None:
 
 def check_apply(change: ProposedChange) -> None:
     check_decide(change)
+    if change.kind == Kind.HOUSEHOLD_END:
+        if change.household.members.active().exists():
+            raise SyncError(_("The household %(household)s has a living member again: it cannot be closed. Reject "
+                              "this change.") % {"household": change.household.household_id})
+        return
     if change.problem:
         raise SyncError(_("This change is flagged (%(problem)s): it cannot be applied. Check the person and the "
                           "civil registry, then reject it.") % {"problem": change.get_problem_display()})
@@ -180,6 +194,10 @@ def do_apply(change: ProposedChange, actor) -> ProposedChange:
         status=Status.APPLIED, decided_by=actor, decided_at=now)
     if not claimed:
         raise SyncError(_("This change was already decided by somebody else."))
+    if change.kind == Kind.HOUSEHOLD_END:
+        _close_household(change, now, actor)
+        change.refresh_from_db()
+        return change
     if not Member.objects.filter(pk=change.member_id, version=change.member_version, ended_at__isnull=True) \
             .update(version=F("version") + 1):
         raise StaleChange(_("The member %(record)s changed after this sync (edited, ended or another change "
@@ -199,6 +217,8 @@ def _change_member(member: Member, change: ProposedChange, now, actor, reason: s
         member.save(update_fields=["ended_at", "end_reason", "version", "updated_at"])
         if change.kind == Kind.MOVE:
             _end_household_if_all_moved(member.household, now, actor, reason)
+        else:
+            _propose_household_end(change, member)
         return
     field = "kk" if change.kind == Kind.KK_CHANGE else "nik"
     setattr(member, field, change.proposed_value)
@@ -211,6 +231,39 @@ def _end_household_if_all_moved(household: Household, now, actor, reason: str) -
     household.ended_at, household.end_reason = now, EndReason.MOVED
     household.version += 1
     household._change_reason, household._history_user = reason, actor
+    household.save(update_fields=["ended_at", "end_reason", "version", "updated_at"])
+
+
+def _propose_household_end(death: ProposedChange, member: Member) -> ProposedChange | None:
+    """Propose closing the household if the applied death left it without a living member.
+
+    Never applied here: an operator decides it like any other change (and never in bulk), since a
+    household with nobody left alive may still hold a member the registry does not know yet.
+    """
+    household = member.household
+    if household.ended_at or household.members.active().exists() or ProposedChange.objects.filter(
+            household=household, kind=Kind.HOUSEHOLD_END, status=Status.PROPOSED).exists():
+        return None
+    ended = dict(household.members.values_list("record_id", "end_reason"))
+    return ProposedChange.objects.create(
+        sync=death.sync, kind=Kind.HOUSEHOLD_END, member=member, household=household, region_id=household.region_id,
+        exact=False, current_value="", proposed_value=EndReason.DIED, member_version=member.version,
+        household_version=household.version,
+        evidence={"method": "no_living_member", "death_change": death.pk,
+                  "died": sorted(r for r, why in ended.items() if why == EndReason.DIED),
+                  "other_ended": sorted(r for r, why in ended.items() if why != EndReason.DIED)})
+
+
+def _close_household(change: ProposedChange, now, actor) -> None:
+    """End the household of a claimed closing change, compare-and-set on the version the proposal saw."""
+    if not Household.objects.filter(pk=change.household_id, version=change.household_version,
+                                    ended_at__isnull=True).update(version=F("version") + 1):
+        raise StaleChange(_("The household %(household)s changed after this change was proposed (edited or "
+                            "ended): nothing was applied. Reject this change if it is no longer right.")
+                          % {"household": change.household.household_id})
+    household = Household.objects.get(pk=change.household_id)
+    household.ended_at, household.end_reason = now, change.proposed_value
+    household._change_reason, household._history_user = change.sync.change_reason, actor
     household.save(update_fields=["ended_at", "end_reason", "version", "updated_at"])
 
 
@@ -230,7 +283,8 @@ def do_bulk_apply(changes, actor) -> tuple[int, list[str]]:
     Each change is its own transaction: a stale one is reported and the rest still applied.
     """
     applied, problems = 0, []
-    todo = changes.filter(status=Status.PROPOSED, exact=True, problem="").select_related("member", "sync")
+    todo = (changes.filter(status=Status.PROPOSED, exact=True, problem="").exclude(kind=Kind.HOUSEHOLD_END)
+            .select_related("member", "sync"))
     for change in todo.order_by("pk").iterator(BATCH):
         try:
             do_apply(change, actor)

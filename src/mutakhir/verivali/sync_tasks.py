@@ -10,4 +10,5 @@ from .sync_services import do_run_sync
 @task
 def run_sync_task(job_id: int) -> None:
     """Run the sync of the job's CivilSync."""
-    run_job(job_id, lambda job, progress: do_run_sync(job.civil_sync, progress))
+    run_job(job_id, lambda job, progress: do_run_sync(job.civil_sync, progress,
+                                                                job.config.get("engine", "duckdb")))

@@ -3,14 +3,17 @@
 import uuid
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from . import sync_access as access
@@ -18,6 +21,31 @@ from . import sync_services as services
 from .models import ProposedChange
 
 PAGE = 100
+
+
+def max_extract_bytes() -> int:
+    """Return the largest extract upload accepted (setting VERIVALI_EXTRACT_MAX_BYTES, default 500 MB)."""
+    return getattr(settings, "VERIVALI_EXTRACT_MAX_BYTES", 500 * 2**20)
+
+
+def too_large(size: int) -> str:
+    return _("The extract is %(size)s; at most %(max)s is accepted. Compress members.csv into a .zip, or "
+             "split the extract by district.") % {"size": filesizeformat(size),
+                                                  "max": filesizeformat(max_extract_bytes())}
+
+
+class ExtractForm(forms.Form):
+    extract = forms.FileField(label=gettext_lazy("Extract (.zip of the dataset, or members.csv)"),
+                              error_messages={"required": gettext_lazy(
+                                  "Choose the civil-registry extract (a .zip, or members.csv).")})
+
+    def clean_extract(self):
+        upload = self.cleaned_data["extract"]
+        if upload.size > max_extract_bytes():
+            raise forms.ValidationError(too_large(upload.size))
+        if not upload.name.lower().endswith((".zip", ".csv")):
+            raise forms.ValidationError(_("Upload the extract as a .zip holding members.csv, or as members.csv."))
+        return upload
 
 
 def _require(allowed: bool) -> None:
@@ -28,38 +56,56 @@ def _require(allowed: bool) -> None:
 @login_required
 def sync_index(request):
     _require(access.can_read(request.user))
+    return _index(request, ExtractForm())
+
+
+def _index(request, form, status: int = 200, error: str = ""):
     return render(request, "verivali/sync_index.html", {
         "syncs": access.syncs_for(request.user).select_related("job", "created_by")[:50],
-        "can_decide": access.can_decide(request.user),
-    })
+        "can_decide": access.can_decide(request.user), "form": form, "max_bytes": max_extract_bytes(),
+        "error": error,
+    }, status=status)
 
 
 def _save_upload(upload) -> Path:
     """Keep the uploaded extract (a .zip, or members.csv alone) for the background task."""
     folder = Path(settings.MEDIA_ROOT) / "verivali" / "extracts" / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    target = folder / "extract.zip" if upload.name.lower().endswith(".zip") else folder / "members.csv"
+    # A zip keeps its (sanitised) name, which the zip guard's messages quote.
+    zip_name = get_valid_filename(Path(upload.name).name) if upload.name.lower().endswith(".zip") else ""
+    target = folder / zip_name if zip_name else folder / "members.csv"
     with target.open("wb") as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
-    return target if target.suffix == ".zip" else folder
+    return target if zip_name else folder
+
+
+def _discard(path: Path) -> None:
+    """Delete a refused upload (the extract holds personal data) and its folder."""
+    folder = path if path.is_dir() else path.parent
+    for item in folder.iterdir():
+        item.unlink()
+    folder.rmdir()
 
 
 @login_required
 @require_POST
 def sync_start(request):
     _require(access.can_decide(request.user))
-    upload = request.FILES.get("extract")
-    if upload is None:
-        messages.error(request, _("Choose the civil-registry extract (a .zip, or members.csv)."))
-        return redirect("verivali:sync_index")
+    if int(request.META.get("CONTENT_LENGTH") or 0) > max_extract_bytes() + 2**20:
+        # Refused before the body is read into a temporary file.
+        return _index(request, ExtractForm(), status=413, error=too_large(int(request.META["CONTENT_LENGTH"])))
+    form = ExtractForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _index(request, form, status=400)
     region = access.sync_region_for(request.user)
-    path = _save_upload(upload)
+    path = _save_upload(form.cleaned_data["extract"])
     try:
         services.check_start_sync(region, path)
     except services.SyncError as exc:
-        messages.error(request, str(exc))
-        return redirect("verivali:sync_index")
+        _discard(path)
+        form.add_error("extract", str(exc))
+        return _index(request, form, status=400)
     sync = services.do_start_sync(request.user, region, path)
     return redirect("verivali:sync", pk=sync.pk)
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import sync_views
+from . import sync_views, views
 from .outcomes import views as outcome_views
 from .selection import views as selection_views
 from .signals import views as signal_views
 
 app_name = "verivali"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("sync/", sync_views.sync_index, name="sync_index"),
     path("sync/start/", sync_views.sync_start, name="sync_start"),
     path("sync/<int:pk>/", sync_views.sync_detail, name="sync"),

@@ -58,15 +58,16 @@ def prepare(con: duckdb.DuckDBPyConnection, sides: dict[str, tuple[pa.Table, pa.
             variant: str = "indonesian") -> dict[str, FeatureStats]:
     """Create table `features_<side>` for each side from (members, households); return stats per side.
 
-    Households may be None (the civil registry): then there is no village.
+    Households may be None (the civil registry): then there is no village. One side at a time, its
+    intermediate tables dropped before the next: with the civil registry (twice the registry's size) all
+    built at once, preparing was the run's peak of memory.
     """
+    stats = {}
     for side, (members, households) in sides.items():
         con.register(f"raw_{side}", _with_optional(members))
         con.register(f"names_{side}", _names(members, variant))
         if households is not None:
             con.register(f"hh_{side}", households.select(["household_id", "region_code"]))
-    stats = {}
-    for side, (_members, households) in sides.items():
         village = "regexp_replace(h.region_code, '[^0-9]', '', 'g')" if households is not None else "NULL"
         join = f"LEFT JOIN hh_{side} h ON h.household_id = m.household_id" if households is not None else ""
         con.execute(f"""
@@ -94,11 +95,12 @@ def prepare(con: duckdb.DuckDBPyConnection, sides: dict[str, tuple[pa.Table, pa.
             FROM flagged_{side}""").fetchone()
         orphans = [r[0] for r in con.execute(f"SELECT record_id FROM checked_{side} WHERE orphan").fetchall()]
         stats[side] = FeatureStats(kk_as_nik, invalid_nik, invalid_bd, len(orphans), orphans[:5])
+        release(con, [side])
     return stats
 
 
 def release(con: duckdb.DuckDBPyConnection, sides) -> None:
-    """Drop the intermediate tables and inputs of `prepare` (callers that only need `features_<side>`).
+    """Drop the intermediate tables and inputs of `prepare` (which calls it for each side it has built).
 
     At district size they would otherwise double the memory the run holds.
     """

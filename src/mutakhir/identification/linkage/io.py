@@ -3,6 +3,7 @@
 Every user error raises `InputError` naming the file, and the row and column where there is one.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -30,8 +31,12 @@ class InputError(Exception):
     """A dataset cannot be read: the message names the file, and the row and column where known."""
 
 
-def _locate(source: Path, table: str) -> tuple[str, bytes | None, Path | None]:
-    """Return (display name, CSV bytes or None, Parquet path or None) of a table in a folder or zip."""
+def _locate(source: Path, table: str) -> tuple[str, bytes | Path | None, Path | None]:
+    """Return (display name, CSV bytes or path or None, Parquet path or None) of a table in a folder or zip.
+
+    A CSV in a folder is returned as its path and read from disk: a registry or civil-registry extract is
+    hundreds of megabytes, and holding its bytes (and their text) beside the parsed table tripled the peak.
+    """
     if source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as zf:
             check_archive(zf, InputError)  # zip bombs: refused before anything is inflated
@@ -46,33 +51,56 @@ def _locate(source: Path, table: str) -> tuple[str, bytes | None, Path | None]:
     if not source.is_dir():
         raise InputError(f"{source}: not a folder or a .zip file")
     if (path := source / f"{table}.csv").is_file():
-        return str(path), path.read_bytes(), None
+        return str(path), path, None
     if (path := source / f"{table}.parquet").is_file():
         return str(path), None, path
     raise InputError(f"{source}: {table}.csv (or {table}.parquet) is missing")
 
 
-def _decode_check(name: str, data: bytes) -> list[str]:
-    """Check that the CSV is UTF-8 with a header row; return the header."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"{name}: line {row} is not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
-    if not text.strip():
+CHUNK = 1 << 24  # bytes decoded at a time when checking UTF-8
+
+
+def _open(data: bytes | Path):
+    return io.BytesIO(data) if isinstance(data, bytes) else data.open("rb")
+
+
+def _decode_check(name: str, data: bytes | Path) -> list[str]:
+    """Check that the CSV is UTF-8 with a header row; return the header.
+
+    Decoded chunk by chunk, so that a large file is never held as text.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    offset, lines, head = 0, 1, ""
+    with _open(data) as f:
+        while chunk := f.read(CHUNK):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                row = lines + chunk[: max(exc.start, 0)].count(b"\n")
+                raise InputError(f"{name}: line {row} is not UTF-8 text (byte {offset + exc.start}); "
+                                 "save the file as UTF-8") from None
+            if "\n" not in head:
+                head += text[:CHUNK]  # the header row, kept until its end is seen
+            offset, lines = offset + len(chunk), lines + chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: line {lines} is not UTF-8 text (byte {offset - 1}); "
+                             "save the file as UTF-8") from None
+    header = head.split("\n", 1)[0]
+    if not header.strip():
         raise InputError(f"{name}: the file is empty (a header row is required)")
-    return next(csv.reader(io.StringIO(text.split("\n", 1)[0])))
+    return next(csv.reader(io.StringIO(header)))
 
 
-def _read_csv(name: str, data: bytes) -> pa.Table:
+def _read_csv(name: str, data: bytes | Path) -> pa.Table:
     header = [h.strip() for h in _decode_check(name, data)]
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise InputError(f"{name}: column {dup!r} appears twice in the header")
-    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return pacsv.read_csv(
-            io.BytesIO(data),
+            io.BytesIO(data) if isinstance(data, bytes) else str(data),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()),
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True),
@@ -82,7 +110,10 @@ def _read_csv(name: str, data: bytes) -> pa.Table:
 
 
 def _all_text(table: pa.Table) -> pa.Table:
-    return pa.table({c: pc.utf8_trim_whitespace(table[c].cast(pa.string())) for c in table.column_names})
+    """Return the table with every column as trimmed text, one column at a time (never two copies of it)."""
+    for index, column in enumerate(table.column_names):
+        table = table.set_column(index, column, pc.utf8_trim_whitespace(table[column].cast(pa.string())))
+    return table
 
 
 def read_table(source: str | Path, table: str, kind: str | None = None) -> tuple[pa.Table, str]:

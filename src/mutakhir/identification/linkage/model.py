@@ -58,6 +58,12 @@ def result_schema() -> pa.Schema:
                       ("match_weight", pa.float64())])
 
 
+def _rows(db_api, table: pa.Table | str) -> int:
+    if isinstance(table, str):
+        return db_api.duckdb_con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    return table.num_rows
+
+
 def local_spark():
     """Return the process's local-mode Spark session (with Splink's similarity functions)."""
     from mutakhir.engines.spark import local_session
@@ -65,11 +71,13 @@ def local_spark():
     return local_session("local[2]", partitions=4)
 
 
-def link(left: pa.Table, right: pa.Table, *, engine: str = "duckdb", variant: str = "indonesian",
+def link(left: pa.Table | str, right: pa.Table | str, *, engine: str = "duckdb", variant: str = "indonesian",
          con: duckdb.DuckDBPyConnection | None = None, spark=None,
          progress=None) -> tuple[pa.Table, float, list[str]]:
     """Return (scored pairs, the trained prior that two random people match, training notes).
 
+    `left` and `right` are Arrow tables, or (DuckDB, with `con`) the names of tables in `con`: those stay
+    where they are, under the connection's memory limit, rather than being copied out and back in.
     Pairs: record_id_l (registration), record_id_r (registry), household ids, match probability and weight.
     """
     notes = []
@@ -78,11 +86,12 @@ def link(left: pa.Table, right: pa.Table, *, engine: str = "duckdb", variant: st
     with _quiet_splink():
         tables = [db_api.register(left, dataset_display_name=LEFT), db_api.register(right, dataset_display_name=RIGHT)]
         linker = Linker(tables, settings(variant), log_level=None)
+        n_left, n_right = (_rows(db_api, t) for t in (left, right))
         progress("training: prior")
         linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=PRIOR_RECALL)
         model = linker._settings_obj  # Splink keeps the trained prior here only
         if model._probability_two_random_records_match == 0:  # no sure pair: expect at least one
-            model._probability_two_random_records_match = 1 / max(1, left.num_rows * right.num_rows)
+            model._probability_two_random_records_match = 1 / max(1, n_left * n_right)
             notes.append("no sure pair of people (equal NIK and birth date, or name, birth date and KK)")
         progress("training: u probabilities")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)

@@ -1,9 +1,11 @@
 """`match`: read the datasets, link people, decide households, check the civil registry, write results."""
 
 import math
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,44 @@ from .normalize import normalize_address
 
 STEPS = ("read", "prepare", "link", "decide", "civil", "write")
 Progress = Callable[[int, int, str], None]
+# The run's memory budget (peak RSS). DuckDB gets what the Arrow tables read into Python leave of it, never
+# less than DUCKDB_MIN_MEMORY: beyond its limit DuckDB spills tables and joins to a temporary folder.
+MEMORY_BUDGET = 3.5 * 2**30
+DUCKDB_MIN_MEMORY = 768 * 2**20  # below this DuckDB spills nearly everything (4x registry: 1 GB spilled 6 GB)
+ARROW_OVERHEAD = 2.0  # RSS per byte of Arrow held: memory-pool slack and the arrays derived while preparing
+
+
+def duckdb_memory_limit(tables: dict[str, pa.Table]) -> str:
+    """Return DuckDB's memory limit: the Django setting LINKAGE_MEMORY_LIMIT (e.g. "3GB") where set, else
+    the budget (LINKAGE_MEMORY_BUDGET bytes, default 3.5 GiB) less what the tables read hold.
+
+    Without a limit DuckDB takes up to 80% of the machine's memory: at twice the district's size the run
+    peaked at 5.3 GB though nothing needed that much at once.
+    """
+    limit, budget = _setting("LINKAGE_MEMORY_LIMIT", None), _setting("LINKAGE_MEMORY_BUDGET", MEMORY_BUDGET)
+    if limit:
+        return str(limit)
+    held = sum(t.nbytes for t in tables.values()) * ARROW_OVERHEAD
+    return f"{max(DUCKDB_MIN_MEMORY, budget - held) / 2**20:.0f}MB"
+
+
+def _setting(name: str, default):
+    from django.conf import settings
+
+    return getattr(settings, name, default) if settings.configured else default
+
+
+@contextmanager
+def connection(memory_limit: str, temp_root: str | Path | None = None):
+    """Yield a DuckDB connection limited to `memory_limit`, spilling beyond it to a temporary folder (in
+    `temp_root`, else the Django setting LINKAGE_TEMP_DIR, else the system's) removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="mutakhir-linkage-",
+                                     dir=temp_root or _setting("LINKAGE_TEMP_DIR", None)) as spill:
+        con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def _group(rows: list[dict], key: str = "household_id") -> dict[str, list[dict]]:
@@ -89,8 +129,19 @@ def match(registrations: str | Path, registry: str | Path, out: str | Path, *, c
 
     progress(0, total, "reading")
     tables = read_inputs(registrations, registry, civil)
+    pa.default_memory_pool().release_unused()  # what reading and trimming freed goes back to the system
     step(1, "preparing")
-    con = duckdb.connect()
+    with connection(duckdb_memory_limit(tables)) as con:
+        summary = _match(con, tables, out, civil=civil, engine=engine, variant=variant, progress=progress,
+                         step=step, forced=forced, forbidden=forbidden)
+    step(6, "done")
+    summary["timings"] = {**timings, "total": round(marks[-1] - marks[0], 2)}
+    write_json(Path(out) / "summary.json", summary)
+    return summary
+
+
+def _match(con, tables, out, *, civil, engine, variant, progress, step, forced, forbidden) -> dict:
+    total = len(STEPS)
     sides = {"reg": (tables["reg_members"], tables["reg_households"]),
              "bdt": (tables["bdt_members"], tables["bdt_households"])}
     if civil is not None:
@@ -99,12 +150,16 @@ def match(registrations: str | Path, registry: str | Path, out: str | Path, *, c
     release(con, sides)
     del sides
     civil_empty = civil is not None and tables.pop("civil_members").num_rows == 0  # only its features are used
+    pa.default_memory_pool().release_unused()
     step(2, "linking")
-    left, right = features_table(con, "reg"), features_table(con, "bdt")
-    con.execute("DROP TABLE features_bdt")  # the linker works on `right`
+    if engine == "duckdb":  # the linker reads the prepared tables in place
+        left, right = "features_reg", "features_bdt"
+    else:
+        left, right = features_table(con, "reg"), features_table(con, "bdt")
     scored, prior, notes = link(left, right, engine=engine, variant=variant,
                                 con=con if engine == "duckdb" else None, progress=lambda note: progress(2, total, note))
     del left, right
+    con.execute("DROP TABLE features_bdt")
     pairs = _to_pairs(scored, prior)
     step(3, "deciding households")
     decisions = decide_households(tables, pairs, forced=forced, forbidden=forbidden)
@@ -113,10 +168,6 @@ def match(registrations: str | Path, registry: str | Path, out: str | Path, *, c
     step(5, "writing")
     summary = write_results(Path(out), tables, decisions, pairs, civil_status, engine)
     summary["warnings"] = _warnings(stats, decisions, pairs, civil_empty) + notes
-    step(6, "done")
-    summary["timings"] = {**timings, "total": round(marks[-1] - marks[0], 2)}
-    write_json(Path(out) / "summary.json", summary)
-    con.close()
     return summary
 
 

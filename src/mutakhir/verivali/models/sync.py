@@ -62,6 +62,8 @@ class ProposedChange(models.Model):
         MOVE = "move", _("Moved out of the district")
         KK_CHANGE = "kk_change", _("New family card (KK)")
         NIK_CORRECTION = "nik_correction", _("NIK correction")
+        # Proposed when applying a death leaves a household without a living member; never applied in bulk.
+        HOUSEHOLD_END = "household_end", _("Close the household (no living member)")
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -88,6 +90,8 @@ class ProposedChange(models.Model):
     current_value = models.CharField(_("current value"), max_length=32, blank=True)
     proposed_value = models.CharField(_("proposed value"), max_length=32, blank=True)
     member_version = models.PositiveIntegerField(_("member version when found"))
+    household_version = models.PositiveIntegerField(_("household version when found"), null=True, blank=True,
+                                                     help_text=_("Only for closing a household."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED,
                               db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
@@ -108,4 +112,11 @@ class ProposedChange(models.Model):
 
     @property
     def is_bulk_applicable(self) -> bool:
-        return self.status == self.Status.PROPOSED and self.exact and not self.problem
+        return (self.status == self.Status.PROPOSED and self.exact and not self.problem
+                and self.kind != self.Kind.HOUSEHOLD_END)
+
+    def get_end_reason_display(self) -> str:
+        """Return the end reason a household closing proposes, in the reader's language."""
+        from mutakhir.registry.models import EndReason
+
+        return str(EndReason(self.proposed_value).label) if self.proposed_value in EndReason.values else ""

@@ -20,7 +20,10 @@ DEFAULTS = SelectionRules()
 
 
 class RulesForm(forms.Form):
-    period = forms.ModelChoiceField(UpdatePeriod.objects.none(), label=_("Update period"))
+    period = forms.ModelChoiceField(UpdatePeriod.objects.none(), label=_("Update period"),
+                                    empty_label=_("Choose an update period"),
+                                    error_messages={"required": _("Choose the update period (district) to select "
+                                                                  "households in.")})
     months = forms.IntegerField(label=_("Data older than (months; 0 = off)"), min_value=0, max_value=240,
                                 initial=DEFAULTS.months)
     signals = forms.BooleanField(label=_("Flagged by an administrative signal"), required=False, initial=True)

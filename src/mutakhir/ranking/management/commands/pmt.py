@@ -32,6 +32,10 @@ class Command(BaseCommand):
         fit.add_argument("--log", help="Columns used as log(x + offset), comma-separated.")
         fit.add_argument("--interact", help="Products of two numeric columns: A:B,C:D.")
         fit.add_argument("--region-column", help="Region code column (district; province = first 2 digits).")
+        fit.add_argument("--area-column", help="Small-area code column (e.g. village code): one empirical-Bayes "
+                         "offset per area, applied through the scoring region column.")
+        fit.add_argument("--area-digits", type=int, help="An area is the first N characters of the area column "
+                         "(6: sub-district of a village code).")
         fit.add_argument("--id-column", default="household_id", help="Identifier column (not a variable).")
         fit.add_argument("--ignore", help="Columns that are not variables, comma-separated.")
         fit.add_argument("--folds", type=int, default=5, help="Cross-validation folds (default 5).")
@@ -70,6 +74,7 @@ class Command(BaseCommand):
             raise CommandError(_("--interact takes pairs like A:B"))
         settings = FitSettings(target=opts["target"], weight=opts["weight"], categorical=names(opts["categorical"]),
                                log=names(opts["log"]), interactions=pairs, region_column=opts["region_column"],
+                               area_column=opts["area_column"], area_digits=opts["area_digits"],
                                id_column=opts["id_column"], ignore=names(opts["ignore"]), folds=opts["folds"],
                                min_obs=opts["min_obs"], boosting=opts["boosting"], seed=opts["seed"])
         with progress_bar(_("Fitting the PMT"), total=4) as advance:
@@ -88,11 +93,17 @@ class Command(BaseCommand):
                     "region": m.region, "uses": m.uses, "reason": m.reason})
         self.stdout.write(_("Cross-validated (%(folds)s folds), ridge λ = %(lam)s:") % {
             "folds": cv["folds"], "lam": cv["ridge_lambda"]})
-        for name in ("regional", "pooled", "boosting"):
+        for name in ("regional", "with_areas", "pooled", "boosting"):
             if name in cv:
                 self.stdout.write(_("  %(name)-9s RMSE %(rmse).4f  R² %(r2).4f  exclusion error at 40%% %(ee).1f%%")
                                   % {"name": name, "rmse": cv[name]["rmse"], "r2": cv[name]["r2"],
                                      "ee": 100 * cv[name]["exclusion_error_40"]})
+        if model.areas:
+            shrunk = sorted(o.gamma for o in model.areas.offsets)
+            self.stdout.write(_("Area effects: %(n)s areas, between-area variance %(between).5f, within %(within).5f,"
+                                " shrinkage factor %(low).2f–%(high).2f.") % {
+                "n": len(shrunk), "between": model.areas.between, "within": model.areas.within, "low": shrunk[0],
+                "high": shrunk[-1]})
         self.stdout.write(self.style.SUCCESS(_("Model written to %(path)s.") % {"path": opts["out"]}))
 
     def score(self, opts):

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from mutakhir.core.progress import progress_bar
 from mutakhir.registration.access import can_import
 from mutakhir.registration.imports import import_registrations
 from mutakhir.registration.xlsx_template import build_template
@@ -36,8 +37,10 @@ class Command(BaseCommand):
             raise CommandError(f"{options['user']!r} is not an active district operator.")
         if period is None or not period.region_id.startswith(user.scope_prefix or ""):
             raise CommandError(f"No update period {options['period']} in {user.username}'s area.")
-        run = import_registrations(options["file"], period=period, user=user,
-                                   allow_duplicates=options["allow_duplicates"])
+        with progress_bar("Importing registrations", None) as advance:
+            run = import_registrations(options["file"], period=period, user=user,
+                                       allow_duplicates=options["allow_duplicates"],
+                                       progress=lambda done, total, note: advance(done, total))
         self.stdout.write(f"{run.get_state_display()}: {run.created} created, {run.already} already imported, "
                           f"{run.rejected} households rejected ({run.duplicates} suspected duplicates), "
                           f"{run.errors} errors, {run.warnings} warnings.")

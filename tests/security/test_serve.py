@@ -1,0 +1,86 @@
+"""`mutakhir serve`: a flood of slow or idle clients cannot hold every connection of the server for long.
+
+A real waitress server (its own process, loopback only) with 4 connections allowed and a 2-second channel
+timeout: four clients that send half a request and then nothing fill it, so a fifth is not served; the
+server closes the silent four after the timeout, and the fifth gets its answer.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from mutakhir.core.management.commands.serve import waitress_options
+
+REQUEST = b"GET /no-such-page/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+
+
+def test_the_limits_come_from_the_settings(settings):
+    settings.SERVE_CONNECTION_LIMIT, settings.SERVE_CHANNEL_TIMEOUT = 150, 20
+    options = waitress_options(threads=8)
+    assert options | {"threads": 8} == {"threads": 8, "connection_limit": 150, "channel_timeout": 20,
+                                        "cleanup_interval": 10, "ident": "mutakhir"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def connect(port: int, timeout: float = 5) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+
+def answer(sock: socket.socket) -> bytes:
+    try:
+        return sock.recv(64)
+    except TimeoutError:
+        return b""
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mutakhir.config.settings_test",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}", "MUTAKHIR_SERVE_CONNECTION_LIMIT": "4",
+           "MUTAKHIR_SERVE_CHANNEL_TIMEOUT": "2"}
+    proc = subprocess.Popen([sys.executable, "-m", "mutakhir", "serve", "--no-worker", "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:  # wait until it answers
+        try:
+            with connect(port) as probe:
+                probe.sendall(REQUEST)
+                if probe.recv(12).startswith(b"HTTP/1.1"):
+                    break
+        except OSError:
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()[-2000:]
+        time.sleep(0.2)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=10)
+    proc.stderr.close()
+
+
+def test_slow_clients_fill_the_connections_for_the_channel_timeout_only(server):
+    slow = [connect(server) for _ in range(4)]
+    for sock in slow:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")  # ...and never the rest
+    time.sleep(0.5)
+    fifth = connect(server, timeout=1)  # the kernel's backlog accepts it; waitress does not read it
+    fifth.sendall(REQUEST)
+    assert answer(fifth) == b""  # not served while the four hold every connection
+    fifth.settimeout(15)
+    started = time.monotonic()
+    assert answer(fifth).startswith(b"HTTP/1.1 404")  # served once the silent ones were closed
+    assert time.monotonic() - started < 10
+    for sock in slow:  # each was closed by the server (an empty read), without an answer
+        sock.settimeout(5)
+        assert sock.recv(64) == b""
+        sock.close()
+    fifth.close()
