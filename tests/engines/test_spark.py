@@ -1,21 +1,15 @@
 """DuckDB and Spark give the same scores, percentiles and desil from one model file."""
 
-import csv
-
 import pytest
-from ranking.data import draw, survey, write  # tests/ is on sys.path (rootdir-relative packages)
+
+# tests/ is on sys.path (rootdir-relative packages)
+from ranking.data import draw, scores_on_both_engines, survey, write
 
 from mutakhir.engines import get_engine
 from mutakhir.ranking.fit import fit_pmt
-from mutakhir.ranking.score import score_households
 from mutakhir.ranking.survey import FitSettings
 
 pytestmark = pytest.mark.spark
-
-
-def read(path) -> dict:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["household_id"]: row for row in csv.DictReader(handle)}
 
 
 def test_it_loads_and_exports_with_spark(spark_session, tmp_path):
@@ -37,15 +31,7 @@ def test_it_scores_the_same_on_duckdb_and_spark(spark_session, tmp_path):
     cols["floor_material"] = ["5" if i % 17 == 0 else v for i, v in enumerate(cols["floor_material"])]
     cols["floor_area_m2"] = [None if i % 23 == 0 else v for i, v in enumerate(cols["floor_area_m2"])]
     data = write(tmp_path / "h.csv", cols)
-    kwargs = {"region_column": "region", "persons_column": "hh_size"}
-    score_households(model, data, tmp_path / "duck.csv", **kwargs)
-    score_households(model, data, tmp_path / "spark.csv", engine=get_engine("spark", spark=spark_session), **kwargs)
-    duck, spark = read(tmp_path / "duck.csv"), read(tmp_path / "spark.csv")
-    assert duck.keys() == spark.keys() and len(duck) == 150
-    for key, row in duck.items():
-        other = spark[key]
-        assert float(row["score"]) == pytest.approx(float(other["score"]), abs=1e-6)
-        assert float(row["percentile"]) == pytest.approx(float(other["percentile"]), abs=1e-4)
-        assert (row["desil"], row["region"], row["model_region"], row["flags"]) == (
-            other["desil"], other["region"], other["model_region"], other["flags"])
+    duck = scores_on_both_engines(model, data, tmp_path, spark_session, region_column="region",
+                                  persons_column="hh_size")
+    assert len(duck) == 150
     assert any(row["flags"] == "fallback:*" for row in duck.values())

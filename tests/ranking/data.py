@@ -69,3 +69,28 @@ def with_areas(cols: dict, seed: int, small: int = 0) -> dict:
     if "log_consumption_pc" in cols:
         cols["log_consumption_pc"] = cols["log_consumption_pc"] + np.array((*AREA_EFFECTS, 0.3))[sub - 1]
     return cols
+
+
+def _read_scores(path) -> dict:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {row["household_id"]: row for row in csv.DictReader(handle)}
+
+
+def scores_on_both_engines(model, data: str, folder, spark_session, **kwargs) -> dict:
+    """Score `data` on DuckDB and on Spark, assert both agree row by row; return DuckDB's rows by household."""
+    import pytest
+
+    from mutakhir.engines import get_engine
+    from mutakhir.ranking.score import score_households
+
+    score_households(model, data, folder / "duck.csv", **kwargs)
+    score_households(model, data, folder / "spark.csv", engine=get_engine("spark", spark=spark_session), **kwargs)
+    duck, spark = _read_scores(folder / "duck.csv"), _read_scores(folder / "spark.csv")
+    assert duck.keys() == spark.keys()
+    for key, row in duck.items():
+        other = spark[key]
+        assert float(row["score"]) == pytest.approx(float(other["score"]), abs=1e-6)
+        assert float(row["percentile"]) == pytest.approx(float(other["percentile"]), abs=1e-4)
+        assert (row["desil"], row["region"], row["model_region"], row["flags"]) == (
+            other["desil"], other["region"], other["model_region"], other["flags"])
+    return duck

@@ -1,23 +1,14 @@
 """DuckDB and Spark give the same scores from one model file with area offsets (tests/engines/test_spark.py
 checks the same without them)."""
 
-import csv
-
 import pytest
 
-from mutakhir.engines import get_engine
 from mutakhir.ranking.fit import fit_pmt
-from mutakhir.ranking.score import score_households
 
 from .conftest import settings
-from .data import draw, with_areas, write
+from .data import draw, scores_on_both_engines, with_areas, write
 
 pytestmark = pytest.mark.spark
-
-
-def read(path) -> dict:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {row["household_id"]: row for row in csv.DictReader(handle)}
 
 
 def test_it_scores_area_offsets_the_same_on_duckdb_and_spark(spark_session, tmp_path):
@@ -30,17 +21,9 @@ def test_it_scores_area_offsets_the_same_on_duckdb_and_spark(spark_session, tmp_
     for name in ("weight", "log_consumption_pc", "region"):
         cols.pop(name)
     data = write(tmp_path / "h.csv", cols)
-    kwargs = {"region_column": "region_code", "persons_column": "hh_size"}
-    score_households(model, data, tmp_path / "duck.csv", **kwargs)
-    score_households(model, data, tmp_path / "spark.csv", engine=get_engine("spark", spark=spark_session), **kwargs)
-    duck, spark = read(tmp_path / "duck.csv"), read(tmp_path / "spark.csv")
-    assert duck.keys() == spark.keys() and len(duck) == 150
-    for key, row in duck.items():
-        other = spark[key]
-        assert float(row["score"]) == pytest.approx(float(other["score"]), abs=1e-6)
-        assert float(row["percentile"]) == pytest.approx(float(other["percentile"]), abs=1e-4)
-        assert (row["desil"], row["region"], row["model_region"], row["flags"]) == (
-            other["desil"], other["region"], other["model_region"], other["flags"])
+    duck = scores_on_both_engines(model, data, tmp_path, spark_session, region_column="region_code",
+                                  persons_column="hh_size")
+    assert len(duck) == 150
     unseen = {key for key, row in duck.items() if "unseen:area" in (row["flags"] or "")}
     assert unseen == {f"H{i:04d}" for i in range(0, 150, 19)} | {  # 197109 is not surveyed; 3201 is no district
         key for key, row in duck.items() if row["region"] == "3201"}

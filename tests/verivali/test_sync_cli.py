@@ -9,7 +9,6 @@ from mutakhir.core.models import JobRun
 from mutakhir.verivali.models import CivilSync
 
 from .sync_data import EXPECTED, write_extract
-from .test_sync_services import operator, planted  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +17,7 @@ def english():
         yield
 
 
-def test_a_database_sync_from_the_cli_has_its_job(planted, operator, tmp_path, client):  # noqa: F811
+def test_a_database_sync_from_the_cli_has_its_job(planted, operator, tmp_path, client):
     call_command("verivali", "sync", "--extract", str(write_extract(tmp_path / "extract")), "--district", "19.01",
                  "--user", operator.username)
     sync = CivilSync.objects.get()
@@ -33,7 +32,7 @@ def test_a_database_sync_from_the_cli_has_its_job(planted, operator, tmp_path, c
     assert page.status_code == 200 and f'id="job-{job.pk}"' in page.text
 
 
-def test_a_failed_cli_sync_leaves_a_failed_job_with_the_reason(planted, tmp_path):  # noqa: F811
+def test_a_failed_cli_sync_leaves_a_failed_job_with_the_reason(planted, tmp_path):
     extract = tmp_path / "extract"
     extract.mkdir()
     (extract / "members.csv").write_text("record_id,name\nC1,AHMAD\n", encoding="utf-8")
@@ -43,7 +42,7 @@ def test_a_failed_cli_sync_leaves_a_failed_job_with_the_reason(planted, tmp_path
     assert job.state == JobRun.State.FAILED and "region_code" in job.error
 
 
-def test_a_cli_sync_waits_for_a_running_one(planted, tmp_path):  # noqa: F811
+def test_a_cli_sync_waits_for_a_running_one(planted, tmp_path):
     JobRun.objects.create(kind="civil_sync", region_code="1901", state=JobRun.State.RUNNING)
     CivilSync.objects.create(region_code="1901", extract="x", job=JobRun.objects.get())
     with pytest.raises(CommandError, match="already in progress"):
@@ -51,7 +50,7 @@ def test_a_cli_sync_waits_for_a_running_one(planted, tmp_path):  # noqa: F811
     assert JobRun.objects.count() == 1
 
 
-def test_the_cli_refuses_an_unknown_or_unentitled_user(planted, make_user, tmp_path):  # noqa: F811
+def test_the_cli_refuses_an_unknown_or_unentitled_user(planted, make_user, tmp_path):
     extract = str(write_extract(tmp_path / "extract"))
     with pytest.raises(CommandError, match="Unknown user"):
         call_command("verivali", "sync", "--extract", extract, "--user", "nobody")
@@ -61,7 +60,7 @@ def test_the_cli_refuses_an_unknown_or_unentitled_user(planted, make_user, tmp_p
     assert not JobRun.objects.exists()
 
 
-def test_a_cli_zip_bomb_is_refused_before_any_job(planted, tmp_path):  # noqa: F811
+def test_a_cli_zip_bomb_is_refused_before_any_job(planted, tmp_path):
     import zipfile
 
     bomb = tmp_path / "bomb.zip"

@@ -3,7 +3,6 @@
 import pytest
 from django.utils import translation
 
-from mutakhir.accounts.models import Role
 from mutakhir.registry.models import EndReason, Household, Member
 from mutakhir.verivali import sync_services as services
 from mutakhir.verivali.models import CivilSync, ProposedChange
@@ -16,11 +15,6 @@ VILLAGE = "1901011001"
 def english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def operator(make_user):
-    return make_user(Role.DISTRICT_OPERATOR, "1901")
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from mutakhir.verivali import sync_cli, sync_engine, sync_services
 from mutakhir.verivali.models import CivilSync
 
 from .sync_data import EXPECTED, EXTRACT, write_extract, write_registrations, write_registry
-from .test_sync_services import operator, planted  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.spark
 
@@ -111,7 +110,7 @@ def test_the_command_runs_on_spark_in_file_mode(spark, tmp_path, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_database_mode_runs_on_spark_with_the_same_changes(spark, planted, tmp_path, monkeypatch):  # noqa: F811
+def test_the_database_mode_runs_on_spark_with_the_same_changes(spark, planted, tmp_path, monkeypatch):
     asked = []
     monkeypatch.setattr(sync_services, "get_engine", lambda name: asked.append(name) or SparkEngine(spark))
     call_command("verivali", "sync", "--engine", "spark", "--extract", str(write_extract(tmp_path / "extract")),
