@@ -26,6 +26,8 @@ def local_session(master: str = "local[2]", partitions: int = 4):
              .config("spark.sql.shuffle.partitions", str(partitions))
              .config("spark.ui.showConsoleProgress", "false")
              .config("spark.sql.session.timeZone", "UTC")
+             # Heap of the local driver JVM (Spark's 1 GB default ran out at 32,000 registry people).
+             .config("spark.driver.memory", os.environ.get("MUTAKHIR_SPARK_DRIVER_MEMORY", "4g"))
              .getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     return spark

@@ -7,10 +7,12 @@ is for national runs. Training is capped so that common names cannot blow up mem
 # ruff: noqa: S608 -- SQL is built from our own table names and constants, never from input values.
 
 import logging
+import tempfile
 from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 from splink import Linker
 from splink.internals.exceptions import EMTrainingException
 
@@ -64,6 +66,17 @@ def _rows(db_api, table: pa.Table | str) -> int:
     return table.num_rows
 
 
+def _spark_frame(spark, table: pa.Table, folder: str, name: str):
+    """Return a Spark DataFrame reading `table` from a Parquet copy in `folder`.
+
+    Not `createDataFrame(arrow)`: that makes a local relation the optimizer copies into the driver's heap
+    for every query, which ran out of heap (3 GB) at 32,000 registry people.
+    """
+    path = f"{folder}/{name}.parquet"
+    pq.write_table(table, path)
+    return spark.read.parquet(path)
+
+
 def local_spark():
     """Return the process's local-mode Spark session (with Splink's similarity functions)."""
     from mutakhir.engines.spark import local_session
@@ -83,10 +96,14 @@ def link(left: pa.Table | str, right: pa.Table | str, *, engine: str = "duckdb",
     notes = []
     progress = progress or (lambda note: None)
     db_api = make_db_api(engine, con, spark)
-    with _quiet_splink():
+    with _quiet_splink(), tempfile.TemporaryDirectory(prefix="mutakhir-linkage-") as folder:
+        if engine == "spark":
+            n_left, n_right = left.num_rows, right.num_rows
+            left, right = (_spark_frame(db_api.spark, t, folder, n) for t, n in ((left, LEFT), (right, RIGHT)))
         tables = [db_api.register(left, dataset_display_name=LEFT), db_api.register(right, dataset_display_name=RIGHT)]
         linker = Linker(tables, settings(variant), log_level=None)
-        n_left, n_right = (_rows(db_api, t) for t in (left, right))
+        if engine == "duckdb":
+            n_left, n_right = (_rows(db_api, t) for t in (left, right))
         progress("training: prior")
         linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=PRIOR_RECALL)
         model = linker._settings_obj  # Splink keeps the trained prior here only
