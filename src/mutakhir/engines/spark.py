@@ -33,6 +33,19 @@ def local_session(master: str = "local[2]", partitions: int = 4):
     return spark
 
 
+def parquet_frame(spark, table, folder: str, name: str):
+    """Return a DataFrame over an Arrow `table`, written as `name`.parquet in `folder` (kept while it is read).
+
+    Not `createDataFrame(arrow)`: that makes a local relation the optimizer copies into the driver's heap
+    for every query, which ran out of heap (3 GB) at 32,000 registry people.
+    """
+    import pyarrow.parquet as pq
+
+    path = str(Path(folder) / f"{name}.parquet")
+    pq.write_table(table, path)
+    return spark.read.parquet(path)
+
+
 class SparkEngine:
     dialect = SPARK
 

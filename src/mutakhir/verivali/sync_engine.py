@@ -36,9 +36,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from mutakhir.engines import Dialect, EngineError
+from mutakhir.engines.spark import parquet_frame
 from mutakhir.identification.linkage import civil, features, io
 from mutakhir.identification.linkage.nik_compare import NIK_PATTERN, kk_as_nik_sql, valid_nik_sql
 from mutakhir.identification.linkage.normalize import normalize_names
@@ -182,9 +182,7 @@ def _put(engine, name: str, table: pa.Table, scratch: str | None) -> None:
     if engine.dialect.name == "duckdb":
         engine.con.register(name, table)
     else:
-        path = str(Path(scratch) / f"{name}.parquet")
-        pq.write_table(table, path)
-        engine.load(name, path)
+        parquet_frame(engine.spark, table, scratch, name).createOrReplaceTempView(name)
 
 
 def _arrow(engine, query: str) -> pa.Table:

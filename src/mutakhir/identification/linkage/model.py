@@ -12,9 +12,10 @@ from contextlib import contextmanager
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 from splink import Linker
 from splink.internals.exceptions import EMTrainingException
+
+from mutakhir.engines.spark import parquet_frame
 
 from .settings import DETERMINISTIC_RULES, TRAINING_RULES, settings
 
@@ -66,17 +67,6 @@ def _rows(db_api, table: pa.Table | str) -> int:
     return table.num_rows
 
 
-def _spark_frame(spark, table: pa.Table, folder: str, name: str):
-    """Return a Spark DataFrame reading `table` from a Parquet copy in `folder`.
-
-    Not `createDataFrame(arrow)`: that makes a local relation the optimizer copies into the driver's heap
-    for every query, which ran out of heap (3 GB) at 32,000 registry people.
-    """
-    path = f"{folder}/{name}.parquet"
-    pq.write_table(table, path)
-    return spark.read.parquet(path)
-
-
 def local_spark():
     """Return the process's local-mode Spark session (with Splink's similarity functions)."""
     from mutakhir.engines.spark import local_session
@@ -99,7 +89,7 @@ def link(left: pa.Table | str, right: pa.Table | str, *, engine: str = "duckdb",
     with _quiet_splink(), tempfile.TemporaryDirectory(prefix="mutakhir-linkage-") as folder:
         if engine == "spark":
             n_left, n_right = left.num_rows, right.num_rows
-            left, right = (_spark_frame(db_api.spark, t, folder, n) for t, n in ((left, LEFT), (right, RIGHT)))
+            left, right = (parquet_frame(db_api.spark, t, folder, n) for t, n in ((left, LEFT), (right, RIGHT)))
         tables = [db_api.register(left, dataset_display_name=LEFT), db_api.register(right, dataset_display_name=RIGHT)]
         linker = Linker(tables, settings(variant), log_level=None)
         if engine == "duckdb":
