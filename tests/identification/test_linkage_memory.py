@@ -28,6 +28,13 @@ def test_duckdb_never_gets_less_than_the_floor(settings):
     assert run.duckdb_memory_limit({}) == f"{run.DUCKDB_MIN_MEMORY / 2**20:.0f}MB"
 
 
+def test_a_registry_beyond_the_budget_gets_at_least_its_own_size(settings, monkeypatch):
+    monkeypatch.setattr(run, "DUCKDB_MIN_MEMORY", 2**20)
+    settings.LINKAGE_MEMORY_BUDGET = 2**20
+    held = pa.table({"x": ["a" * 100] * 100_000})  # ~10 MB: more than the budget and the floor
+    assert run.duckdb_memory_limit({"t": held}) == f"{held.nbytes / 2**20:.0f}MB"
+
+
 def test_an_explicit_limit_wins(settings):
     settings.LINKAGE_MEMORY_LIMIT = "3GB"
     assert run.duckdb_memory_limit({"t": pa.table({"x": ["a"] * 10})}) == "3GB"

@@ -22,7 +22,7 @@ from .normalize import normalize_address
 STEPS = ("read", "prepare", "link", "decide", "civil", "write")
 Progress = Callable[[int, int, str], None]
 # The run's memory budget (peak RSS). DuckDB gets what the Arrow tables read into Python leave of it, never
-# less than DUCKDB_MIN_MEMORY: beyond its limit DuckDB spills tables and joins to a temporary folder.
+# less than DUCKDB_MIN_MEMORY nor than the tables themselves: beyond its limit DuckDB spills to a temporary folder.
 MEMORY_BUDGET = 3.5 * 2**30
 DUCKDB_MIN_MEMORY = 768 * 2**20  # below this DuckDB spills nearly everything (4x registry: 1 GB spilled 6 GB)
 ARROW_OVERHEAD = 2.0  # RSS per byte of Arrow held: memory-pool slack and the arrays derived while preparing
@@ -33,13 +33,15 @@ def duckdb_memory_limit(tables: dict[str, pa.Table]) -> str:
     the budget (LINKAGE_MEMORY_BUDGET bytes, default 3.5 GiB) less what the tables read hold.
 
     Without a limit DuckDB takes up to 80% of the machine's memory: at twice the district's size the run
-    peaked at 5.3 GB though nothing needed that much at once.
+    peaked at 5.3 GB though nothing needed that much at once. A registry too large for the budget gets at
+    least the size of what was read: DuckDB copies it into its own tables, and at ten districts a limit of
+    768 MB failed to pin a single 732 MB block.
     """
     limit, budget = _setting("LINKAGE_MEMORY_LIMIT", None), _setting("LINKAGE_MEMORY_BUDGET", MEMORY_BUDGET)
     if limit:
         return str(limit)
-    held = sum(t.nbytes for t in tables.values()) * ARROW_OVERHEAD
-    return f"{max(DUCKDB_MIN_MEMORY, budget - held) / 2**20:.0f}MB"
+    held = sum(t.nbytes for t in tables.values())
+    return f"{max(DUCKDB_MIN_MEMORY, budget - held * ARROW_OVERHEAD, held) / 2**20:.0f}MB"
 
 
 def _setting(name: str, default):
