@@ -12,7 +12,8 @@ from django.utils import timezone
 from verification.fixtures import HOUSEHOLD, accept, make_entry, make_prelist
 
 from mutakhir.accounts.models import Role
-from mutakhir.decrees.models import PackageImport
+from mutakhir.core.models import PersonalDataAccess
+from mutakhir.decrees.models import Decree, PackageImport
 from mutakhir.decrees.package_export import PackageError, export_package
 from mutakhir.decrees.package_import import import_package
 from mutakhir.decrees.services import do_approve_decree
@@ -105,6 +106,15 @@ def test_it_refuses_a_tampered_package(national, make_user, tmp_path):
     with pytest.raises(CommandError, match="changed after export"):
         call_command("package", "import", str(tampered))
     assert Household.objects.get(household_id=national["verified"].household_id).floor_material is None
+
+
+def test_the_export_command_is_logged_with_the_server_account(national, make_user, tmp_path):
+    district_work(national, make_user, tmp_path)
+    decree = Decree.objects.get()
+    call_command("package", "export", "--decree", decree.number, "--out", str(tmp_path / "cli.zip"))
+    access = PersonalDataAccess.objects.get(object_type="decree")
+    assert (access.action, access.object_id, access.fields, access.user) == ("export", str(decree.pk), "package", None)
+    assert access.operator
 
 
 def test_it_exports_only_an_approved_decree(entry, psm, tksk, operator, tmp_path):

@@ -24,3 +24,11 @@ def test_it_finds_a_copied_household(tmp_path, capsys):
     households_out = list(csv.DictReader((tmp_path / "out" / "households.csv").open()))
     assert {r["household_id"] for r in households_out} == {"B00003", "COPY"}
     assert counts["household_clusters"] == 1 and all(float(r["probability"]) >= 0.95 for r in households_out)
+
+
+def test_a_registry_without_a_sure_pair_gives_no_clusters(tmp_path, capsys):
+    households, members = registry(60)  # no two people share a NIK and birth date: the prior would be 0
+    write(tmp_path / "registry", households, members)
+    call_command("dedup", "--registry", str(tmp_path / "registry"), "--out", str(tmp_path / "out"))
+    assert json.loads(capsys.readouterr().out)["household_clusters"] == 0
+    assert list(csv.DictReader((tmp_path / "out" / "people.csv").open())) == []

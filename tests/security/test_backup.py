@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from mutakhir.core.backup import BackupError, restore
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the backup must see committed rows, restore needs no open txn
@@ -17,6 +18,7 @@ def round_trip(tmp_path, make_household):
     out = tmp_path / "mutakhir.backup"
     call_command("backup", out=out)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600  # personal data: owner only
+    assert PersonalDataAccess.objects.filter(action="export", object_type="database", fields="backup").exists()
     make_household()
     Member.objects.filter(household=kept).update(name="DIUBAH SETELAH CADANGAN")
     call_command("restore", str(out), interactive=False)

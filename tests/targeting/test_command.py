@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.targeting.models import Program
 
 from .data import write
@@ -44,3 +45,5 @@ def test_it_seeds_programs_and_runs_one_on_a_ranking_run(ranked, tmp_path):
                  "--formats", "csv")
     with open(tmp_path / "list.csv") as fh:
         assert sorted(r["household_id"] for r in csv.DictReader(fh)) == ["T1", "T3", "T4"]
+    access = PersonalDataAccess.objects.get()  # the registry left the database for a file: logged
+    assert (access.action, access.object_type, access.object_id) == ("export", "rankingrun", str(ranked.pk))

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from pyxform.xls2xform import convert
 
 from mutakhir.accounts.models import Role
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.verification.models import Status, Verification
 from mutakhir.verification.odk_import import import_submissions
 from mutakhir.verification.xlsform import write_xlsform
@@ -106,3 +107,5 @@ def test_it_generates_the_docs_and_the_form_by_command(entry, tmp_path):
     assert "`land_title`" in (tmp_path / "q.md").read_text()
     call_command("verification", "xlsform", "--prelist", str(entry.prelist_id), "--out", str(tmp_path / "f.xlsx"))
     assert (tmp_path / f"prelist_{VILLAGE_IN}.csv").exists()
+    access = PersonalDataAccess.objects.get(object_type="prelist")  # names and NIKs left for the field
+    assert (access.action, access.object_id, access.fields) == ("export", str(entry.prelist_id), "xlsform")

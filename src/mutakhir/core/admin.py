@@ -7,9 +7,9 @@ from .models import PersonalDataAccess
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "action", "object_type", "object_id", "fields", "reason", "client")
+    list_display = ("at", "user", "operator", "action", "object_type", "object_id", "fields", "reason", "client")
     list_filter = ("action", "object_type")
-    search_fields = ("=user__username", "=object_id")
+    search_fields = ("=user__username", "=operator", "=object_id")
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

@@ -1,5 +1,10 @@
 """Cross-cutting records: who looked at whose personal data."""
 
+import getpass
+import shlex
+import socket
+import sys
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,14 +12,20 @@ from django.utils.translation import pgettext_lazy
 
 
 class PersonalDataAccess(models.Model):
-    """One view, reveal or export of personal data, kept for audit (UU 27/2022 PDP)."""
+    """One view, reveal or export of personal data, kept for audit (UU 27/2022 PDP).
+
+    Made in the app, it names the user; made by a management command on the server (an export to a
+    file), it names the server account and keeps the command line as the reason.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("View")
         REVEAL = "reveal", _("Reveal full value")
         EXPORT = "export", _("Export")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, verbose_name=_("user"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                             verbose_name=_("user"))
+    operator = models.CharField(_("server account"), max_length=100, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     object_type = models.CharField(_("object type"), max_length=40)
     object_id = models.CharField(_("object ID"), max_length=40)
@@ -29,13 +40,28 @@ class PersonalDataAccess(models.Model):
         verbose_name_plural = _("personal data accesses")
 
     def __str__(self):
-        return f"{self.user} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.user or self.operator} {self.action} {self.object_type}:{self.object_id}"
 
     @classmethod
     def record(cls, request, action, obj, *, fields="", reason=""):
         return cls.objects.create(
             user=request.user, action=action, object_type=obj._meta.model_name, object_id=str(obj.pk),
             fields=fields, reason=reason[:255], client=request.META.get("REMOTE_ADDR") or None,
+        )
+
+    @classmethod
+    def record_command(cls, action, object_type: str, object_id, *, fields=""):
+        """Log personal data written to a file by a management command (`mutakhir registry export`...).
+
+        Whoever has a shell on the server can read the database anyway; the log still says which account
+        took which data out, when and with which command (identity numbers in it masked).
+        """
+        from .logging import mask_identity_numbers
+
+        command = mask_identity_numbers(shlex.join(["mutakhir", *sys.argv[1:]]))
+        return cls.objects.create(
+            user=None, operator=f"{getpass.getuser()}@{socket.gethostname()}"[:100], action=action,
+            object_type=object_type, object_id=str(object_id)[:40], fields=fields[:200], reason=command[:255],
         )
 
 

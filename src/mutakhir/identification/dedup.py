@@ -15,15 +15,7 @@ from splink.internals.exceptions import EMTrainingException
 
 from .linkage.features import features_table, prepare
 from .linkage.io import read_table, write_csv
-from .linkage.model import (
-    DETERMINISTIC_RULES,
-    EM_MAX_PAIRS,
-    PRIOR_RECALL,
-    SEED,
-    TRAINING_RULES,
-    U_MAX_PAIRS,
-    _quiet_splink,
-)
+from .linkage.model import EM_MAX_PAIRS, SEED, TRAINING_RULES, U_MAX_PAIRS, _quiet_splink, train_prior
 from .linkage.settings import settings
 
 THRESHOLD = 0.95  # a pair at or above this joins a cluster
@@ -39,11 +31,15 @@ def score_pairs(con: duckdb.DuckDBPyConnection, people) -> list[tuple[str, str, 
     model = dataclasses.replace(settings(), link_type="dedupe_only")
     with _quiet_splink():
         linker = Linker(DuckDBAPI(connection=con).register(people), model, log_level=None)
-        linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=PRIOR_RECALL)
+        train_prior(linker, people.num_rows * (people.num_rows - 1) // 2)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
+        trained = 0
         for rule in TRAINING_RULES:
             with suppress(EMTrainingException):  # no pairs to learn from with this rule: the defaults stand
                 linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
+                trained += 1
+        if not trained:  # nobody shares a NIK, nor a name and birth date: Splink's default m would join families
+            return []
         scored = linker.inference.predict(threshold_match_probability=THRESHOLD, warning_mode="never")
         sql = f"SELECT record_id_l, record_id_r, match_probability FROM {scored.physical_name}"  # noqa: S608
         return con.sql(sql).fetchall()

@@ -74,6 +74,19 @@ def local_spark():
     return local_session("local[2]", partitions=4)
 
 
+def train_prior(linker, pairs: int) -> list[str]:
+    """Estimate the prior (that two random people match) from the sure pairs; return notes.
+
+    With no sure pair at all the estimate is 0, whose log Splink cannot score with: expect one in `pairs`.
+    """
+    linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=PRIOR_RECALL)
+    model = linker._settings_obj  # Splink keeps the trained prior here only
+    if model._probability_two_random_records_match > 0:
+        return []
+    model._probability_two_random_records_match = 1 / max(2, pairs)
+    return ["no sure pair of people (equal NIK and birth date, or name, birth date and KK)"]
+
+
 def link(left: pa.Table | str, right: pa.Table | str, *, engine: str = "duckdb", variant: str = "indonesian",
          con: duckdb.DuckDBPyConnection | None = None, spark=None,
          progress=None) -> tuple[pa.Table, float, list[str]]:
@@ -95,20 +108,20 @@ def link(left: pa.Table | str, right: pa.Table | str, *, engine: str = "duckdb",
         if engine == "duckdb":
             n_left, n_right = (_rows(db_api, t) for t in (left, right))
         progress("training: prior")
-        linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=PRIOR_RECALL)
+        notes += train_prior(linker, n_left * n_right)
         model = linker._settings_obj  # Splink keeps the trained prior here only
-        if model._probability_two_random_records_match == 0:  # no sure pair: expect at least one
-            model._probability_two_random_records_match = 1 / max(1, n_left * n_right)
-            notes.append("no sure pair of people (equal NIK and birth date, or name, birth date and KK)")
         progress("training: u probabilities")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-        trained = 0
+        trained, prior = 0, model._probability_two_random_records_match
         for rule in TRAINING_RULES:
             progress("training: EM")
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
                 trained += 1
             except EMTrainingException:
+                # Splink has already multiplied the prior by the Bayes factor of the rule's columns (x1024
+                # for the NIK when nobody has one) and leaves it so: put it back.
+                model._probability_two_random_records_match = prior
                 notes.append(f"training skipped: no pairs with {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
         if not trained:  # nothing to learn from: the two sides share nobody
             return result_schema().empty_table(), model._probability_two_random_records_match, notes

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from mutakhir.core.backup import BackupError, backup
+from mutakhir.core.models import PersonalDataAccess
 
 
 class Command(BaseCommand):
@@ -18,4 +19,5 @@ class Command(BaseCommand):
             backup(out)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        PersonalDataAccess.record_command(PersonalDataAccess.Action.EXPORT, "database", "all", fields="backup")
         self.stdout.write(self.style.SUCCESS(f"Cadangan / backup: {out} ({out.stat().st_size:,} bytes)"))

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.decrees.models import Decree
 from mutakhir.decrees.package_export import PackageError, export_package
 from mutakhir.decrees.package_import import import_package
@@ -35,7 +36,10 @@ class Command(BaseCommand):
     def handle(self, *args, action, **opts):
         try:
             if action == "export":
-                manifest = export_package(find_decree(opts["decree"]), opts["out"])
+                decree = find_decree(opts["decree"])
+                manifest = export_package(decree, opts["out"])
+                PersonalDataAccess.record_command(PersonalDataAccess.Action.EXPORT, "decree", decree.pk,
+                                                  fields="package")
                 counts = ", ".join(f"{name} {f.get('rows', '')}".strip() for name, f in manifest["files"].items())
                 self.stdout.write(f"Wrote {opts['out']}: {counts}")
             else:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.identification.dedup import find_duplicates
 from mutakhir.identification.linkage.io import InputError
 from mutakhir.registry.exchange.exporter import export_dataset
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 with tempfile.TemporaryDirectory(prefix="mutakhir-dedup-") as tmp:
                     export_dataset(Path(tmp), region=region)
                     counts = find_duplicates(tmp, out)
+                PersonalDataAccess.record_command(PersonalDataAccess.Action.EXPORT, "region", region or "all",
+                                                  fields="duplicates")
         except InputError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(json.dumps(counts))

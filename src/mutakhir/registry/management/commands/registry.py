@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.core.progress import progress_bar
 from mutakhir.registry.exchange.errors import DatasetError
 from mutakhir.registry.exchange.exporter import export_dataset
@@ -81,6 +82,8 @@ class Command(BaseCommand):
     def _export(self, out, region, format, include_ended, **_opts):  # noqa: A002
         with progress_bar(_("Exporting"), total=None) as advance:
             manifest = export_dataset(out, region=region, fmt=format, include_ended=include_ended, progress=advance)
+        PersonalDataAccess.record_command(PersonalDataAccess.Action.EXPORT, "region", region or "all",
+                                          fields=f"registry:{format}")
         counts = ", ".join(f"{name}: {f['rows']}" for name, f in manifest["files"].items())
         self.stdout.write(self.style.SUCCESS(_("Exported to %(out)s (%(counts)s).") % {"out": out, "counts": counts}))
 

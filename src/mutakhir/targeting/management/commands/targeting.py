@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.core.progress import progress_bar
 from mutakhir.ranking.models import RankingRun
 from mutakhir.targeting.lists import ListError, dataset_files, run_list
@@ -78,6 +79,8 @@ class Command(BaseCommand):
                     if run is None:
                         raise CommandError(_("No ranking run %(id)s") % {"id": o["ranking"]})
                     scores, households, members = write_run_dataset(run, Path(tmp))
+                    PersonalDataAccess.record_command(PersonalDataAccess.Action.EXPORT, "rankingrun", run.pk,
+                                                      fields="list")
                 else:
                     if not o["data"]:
                         raise CommandError(_("--data is required with a scores file"))

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from mutakhir.core.models import PersonalDataAccess
 from mutakhir.core.progress import progress_bar
 from mutakhir.identification.models import Prelist
 from mutakhir.verification.docs import render
@@ -57,6 +58,7 @@ class Command(BaseCommand):
     def _xlsform(self, prelist, out, form_version, **_):
         version = form_version or timezone.now().strftime("%Y%m%d%H")
         form, attachment = write_xlsform(self._prelist(prelist), out, version)
+        PersonalDataAccess.record_command(PersonalDataAccess.Action.EXPORT, "prelist", prelist, fields="xlsform")
         self.stdout.write(f"Wrote {form} (version {version}) and {attachment}")
 
     def _import(self, file, form_version, user, **_):
