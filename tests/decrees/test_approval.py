@@ -101,9 +101,11 @@ def test_a_download_is_logged_with_who_what_and_why(client, make_user, head, dra
     auditor = make_user(Role.AUDITOR, "1901")
     client.force_login(auditor)
     url = reverse(f"decrees:{what}", args=[decree.pk])
-    assert client.get(url).status_code == 200 and not PersonalDataAccess.objects.exists()  # asks why first
-    assert "at least 5 characters" in client.post(url, {"reason": "x"}).content.decode()
-    assert not PersonalDataAccess.objects.exists()
+    form = client.get(url)  # asks why first
+    assert form.status_code == 200 and "Content-Disposition" not in form and not PersonalDataAccess.objects.exists()
+    refused = client.post(url, {"reason": "x"})
+    assert refused.status_code == 400 and "at least 5 characters" in refused.content.decode()
+    assert "Content-Disposition" not in refused and not PersonalDataAccess.objects.exists()
     response = client.post(url, {"reason": "Audit BPK 2025"})
     assert response["Content-Type"].startswith(content_type)
     assert bytes(response.content) == bytes(getattr(decree, what))
@@ -116,8 +118,8 @@ def test_an_out_of_region_user_cannot_download(client, make_user, head, draft):
     decree = do_approve_decree(draft, actor=head)
     client.force_login(make_user(Role.DISTRICT_OPERATOR, "1902"))
     for what in ("pdf", "annex"):
-        assert client.post(reverse(f"decrees:{what}", args=[decree.pk]), {"reason": "Audit BPK 2025"}).status_code \
-            == 404
+        url = reverse(f"decrees:{what}", args=[decree.pk])
+        assert client.get(url).status_code == client.post(url, {"reason": "Audit BPK 2025"}).status_code == 404
     assert not PersonalDataAccess.objects.exists()
 
 

@@ -1,4 +1,5 @@
-"""In a real browser: an operator matches a period, reviews a pair, freezes a prelist and downloads its PDF."""
+"""In a real browser: an operator matches a period, reviews a pair, freezes a prelist and downloads its PDF,
+saying why."""
 
 import os
 
@@ -43,9 +44,12 @@ def test_an_operator_matches_reviews_freezes_and_prints(page, operator, period, 
     page.locator("a[href*='/identification/runs/']").first.click()
     page.get_by_role("button", name="Freeze the prelist of").first.click()
     expect(page.get_by_role("heading", name="Prelist")).to_be_visible()
+    page.get_by_role("link", name="Download PDF").click()
+    page.get_by_label("Reason for the download").fill("Kunjungan lapangan TKSK")  # no file without a reason
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download PDF").click()
+        page.get_by_role("button", name="Download").click()
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     assert path.read_bytes().startswith(b"%PDF") and path.name.endswith(".pdf")
-    assert PersonalDataAccess.objects.filter(action="export", fields="pdf").count() == 1
+    log = PersonalDataAccess.objects.get(action="export", fields="pdf")
+    assert log.reason == "Kunjungan lapangan TKSK"

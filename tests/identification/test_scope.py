@@ -47,6 +47,8 @@ def endpoints(o):
         ("get", f"/identification/prelists/{o['prelist'].pk}/", None, READ_PRELISTS),
         ("get", f"/identification/prelists/{o['prelist'].pk}/pdf/", None, READ_PRELISTS),
         ("get", f"/identification/prelists/{o['prelist'].pk}/xlsx/", None, READ_PRELISTS),
+        ("post", f"/identification/prelists/{o['prelist'].pk}/pdf/", {"reason": "Audit BPK 2025"}, READ_PRELISTS),
+        ("post", f"/identification/prelists/{o['prelist'].pk}/xlsx/", {"reason": "Audit BPK 2025"}, READ_PRELISTS),
         ("post", "/identification/runs/start/", {"period": o["period"].pk}, {Role.DISTRICT_OPERATOR}),
         ("post", f"/identification/runs/{o['run'].pk}/freeze/", {"village": VILLAGE_IN}, {Role.DISTRICT_OPERATOR}),
         ("post", f"/identification/review/{o['result'].pk}/", {"decision": "defer", "note": "later"},

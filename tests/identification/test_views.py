@@ -59,9 +59,12 @@ def test_it_reviews_freezes_and_downloads(logged_in, operator, period, start_run
     prelist = Prelist.objects.get()
     assert response["Location"] == f"/identification/prelists/{prelist.pk}/"
     assert "REG-0000" in logged_in.get(response["Location"]).content.decode()
-    pdf = logged_in.get(f"/identification/prelists/{prelist.pk}/pdf/")
+    form = logged_in.get(f"/identification/prelists/{prelist.pk}/pdf/")  # asks why first
+    assert form["Content-Type"].startswith("text/html") and "Reason for the download" in form.content.decode()
+    reason = {"reason": "Kunjungan lapangan TKSK"}
+    pdf = logged_in.post(f"/identification/prelists/{prelist.pk}/pdf/", reason)
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    xlsx = logged_in.get(f"/identification/prelists/{prelist.pk}/xlsx/")
+    xlsx = logged_in.post(f"/identification/prelists/{prelist.pk}/xlsx/", reason)
     assert xlsx.status_code == 200 and "attachment" in xlsx["Content-Disposition"]
     exports = PersonalDataAccess.objects.filter(action="export", object_type="prelist", object_id=str(prelist.pk))
-    assert sorted(exports.values_list("fields", flat=True)) == ["pdf", "xlsx"]
+    assert sorted(exports.values_list("fields", "reason")) == [("pdf", reason["reason"]), ("xlsx", reason["reason"])]

@@ -13,6 +13,7 @@ from .registry import fill_registry, fit_registry_model, make_poor, make_rich
 IN, OUT = "1901", "1902"  # the district of the regional users, and another one
 READERS = {Role.NATIONAL, Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD, Role.AUDITOR}
 HOUSEHOLD_READERS = READERS | {Role.TKSK, Role.PSM, Role.REGISTRAR}
+REASON = {"reason": "Evaluasi desil triwulan"}  # an export asks why first
 USERS = {Role.NATIONAL: None, Role.PROGRAM_MANAGER: None, Role.DISTRICT_OPERATOR: IN, Role.DISTRICT_HEAD: IN,
          Role.AUDITOR: IN, Role.TKSK: "190101", Role.PSM: "1901011001", Role.REGISTRAR: "1901011001"}
 
@@ -102,10 +103,12 @@ def test_the_movers_page_and_csv(login, two_runs):
     page = client.get(f"/ranking/runs/{second.pk}/movers/").content.decode()
     moved = movers_of(first, second, IN) + movers_of(first, second, OUT)
     assert moved and all(hid in page for hid in moved) and "floor_area_m2" in page
-    response = client.get(f"/ranking/runs/{second.pk}/movers.csv")
+    assert "Reason for the download" in client.get(f"/ranking/runs/{second.pk}/movers.csv").content.decode()
+    response = client.post(f"/ranking/runs/{second.pk}/movers.csv", REASON)
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0].startswith("household_id,region,old_desil") and len(lines) == 1 + len(moved)
-    assert PersonalDataAccess.objects.filter(action="export", object_type="rankingrun").exists()
+    log = PersonalDataAccess.objects.get(action="export", object_type="rankingrun")
+    assert (log.object_id, log.fields, log.reason) == (str(second.pk), f"movers:{first.pk}", REASON["reason"])
     assert "Page 1 of 1" in client.get(f"/ranking/runs/{second.pk}/movers/?direction=up").content.decode()
 
 
@@ -123,8 +126,9 @@ def test_the_role_region_endpoint_matrix(login, role, two_runs):
         assert f"{total} households in your area" in run_page.content.decode()
         assert ("Show who moved" in run_page.content.decode()) == reads_results
     movers_page = client.get(f"/ranking/runs/{second.pk}/movers/")
-    csv = client.get(f"/ranking/runs/{second.pk}/movers.csv")
-    assert movers_page.status_code == csv.status_code == (200 if reads_results else 403)
+    form = client.get(f"/ranking/runs/{second.pk}/movers.csv")
+    csv = client.post(f"/ranking/runs/{second.pk}/movers.csv", REASON)
+    assert movers_page.status_code == form.status_code == csv.status_code == (200 if reads_results else 403)
     if reads_results:
         text = movers_page.content.decode() + b"".join(csv.streaming_content).decode()
         assert all(hid in text for hid in in_movers)

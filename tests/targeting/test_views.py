@@ -19,6 +19,7 @@ MANAGERS = [Role.PROGRAM_MANAGER, Role.NATIONAL]
 READERS = [Role.AUDITOR, Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD]
 OUTSIDERS = [Role.REGISTRAR, Role.PSM, Role.TKSK]
 LEVEL_REGION = {Role.REGISTRAR: "1901011001", Role.PSM: "1901011001", Role.TKSK: "190101"}
+REASON = {"reason": "Penyaluran PKH tahap 2"}  # an export asks why first
 
 
 @pytest.fixture(autouse=True)
@@ -51,13 +52,14 @@ def endpoints(blist):
             ("get", reverse("targeting:program", args=[prog]), {}),
             ("get", reverse("targeting:list", args=[pk]), {}),
             ("get", reverse("targeting:export", args=[pk, "csv"]), {}),
+            ("post", reverse("targeting:export", args=[pk, "csv"]), REASON),
             ("get", reverse("targeting:why", args=[pk]) + "?household=T1", {}),
             ("post", reverse("targeting:check_rule"), {"rule": "desil <= 4", "unit": "household"}),
             ("post", reverse("targeting:add_version", args=[prog]), {"rule": "desil <= 3", "unit": "household"}),
             ("post", reverse("targeting:build_list", args=[prog]), {"run": blist.ranking_run_id})]
 
 
-READS = 5  # the first five endpoints read; the rest manage
+READS = 6  # the first six endpoints read; the rest manage
 MANAGER_SCOPES = [(r, g) for r in MANAGERS for g in (None, BANGKA)]
 
 
@@ -80,7 +82,7 @@ def test_it_lets_readers_read_in_their_region_only(client, make_user, blist, rol
             assert status == (404 if region == BELITUNG else 200), url
         else:
             assert status == 200, url
-    text = client.get(reverse("targeting:export", args=[blist.pk, "csv"])).content.decode()
+    text = client.post(reverse("targeting:export", args=[blist.pk, "csv"]), REASON).content.decode()
     assert ("T1" in text) == (region != BELITUNG) and ("T4" in text) == (region != BANGKA)
 
 
@@ -187,13 +189,13 @@ def test_a_finished_job_leads_to_its_list(client, make_user, job):
 def test_exports_are_logged_and_formula_safe(client, make_user, blist):
     user = login(client, make_user, Role.NATIONAL)
     blist.entries.filter(household_id="T1").update(reason="=cmd|' /C calc'!A0")
-    xlsx = client.get(reverse("targeting:export", args=[blist.pk, "xlsx"]))
+    xlsx = client.post(reverse("targeting:export", args=[blist.pk, "xlsx"]), REASON)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert any(str(c.value).startswith("'=cmd") for row in sheet.iter_rows() for c in row)
-    assert client.get(reverse("targeting:export", args=[blist.pk, "pdf"])).content.startswith(b"%PDF")
-    assert client.get(reverse("targeting:export", args=[blist.pk, "exe"])).status_code == 404
+    assert client.post(reverse("targeting:export", args=[blist.pk, "pdf"]), REASON).content.startswith(b"%PDF")
+    assert client.post(reverse("targeting:export", args=[blist.pk, "exe"]), REASON).status_code == 404
     logged = PersonalDataAccess.objects.filter(user=user, action="export", object_type="beneficiarylist")
-    assert sorted(logged.values_list("fields", flat=True)) == ["pdf", "xlsx"]
+    assert sorted(logged.values_list("fields", "reason")) == [("pdf", REASON["reason"]), ("xlsx", REASON["reason"])]
 
 
 def test_why_explains_a_household(client, make_user, blist):

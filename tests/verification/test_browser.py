@@ -67,12 +67,14 @@ def test_a_decree_goes_from_draft_to_pdf(browser, live_server, make_user, make_h
     page.get_by_role("button", name="Approve the decree").click()
     expect(page.get_by_role("status").first).to_contain_text("Approval started")
     expect(page.get_by_text("Approved by")).to_be_visible()  # the test backend runs the job at once
+    page.get_by_role("link", name="Download the PDF").click()
     page.fill("#id_reason", "Arsip dinas sosial")  # a download is logged with its reason
     with page.expect_download() as info:
-        page.get_by_role("button", name="Download the PDF").click()
+        page.get_by_role("button", name="Download").click()
     assert info.value.path().read_bytes().startswith(b"%PDF")
     decree = Decree.objects.get()
     assert (decree.status, decree.approved_by) == (Decree.Status.APPROVED, head)
+    page.get_by_role("link", name="← Back", exact=True).click()
     page.set_input_files("#id_file", info.value.path())
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("status").first).to_contain_text("SHA-256 matches")

@@ -30,10 +30,3 @@ class CorrectionForm(DecreeForm):
 class VerifyPdfForm(forms.Form):
     file = forms.FileField(label=_("Decree PDF or annex (XLSX)"))
 
-
-class DownloadForm(forms.Form):
-    """Why a decree file (names and NIKs of every household) is downloaded: logged with the download."""
-
-    reason = forms.CharField(label=_("Reason for the download"), min_length=5, max_length=255,
-                             help_text=_("The PDF and annex list people by name: each download is logged with its "
-                                         "reason."))

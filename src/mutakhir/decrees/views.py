@@ -4,16 +4,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import PersonalDataAccess
 
 from . import access
 from .annex import PDF_TABLE_MAX_ROWS, annex, summary_rows
-from .forms import CorrectionForm, DecreeForm, DownloadForm, VerifyPdfForm
+from .forms import CorrectionForm, DecreeForm, VerifyPdfForm
 from .services import DecreeError, approval_jobs, do_compile_decree, do_start_approval, matching_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +70,7 @@ def detail(request, pk):
     return render(request, "decrees/detail.html", {
         "decree": decree, "annex": table, "summary": summary_rows(decree), "correction": correction,
         "can_approve": access.can_approve(request.user), "job": approval_jobs(decree).first(),
-        "verify_form": VerifyPdfForm(), "download_form": DownloadForm(),
+        "verify_form": VerifyPdfForm(),
     })
 
 
@@ -86,30 +88,24 @@ def approve(request, pk):
     return redirect("decrees:detail", pk=pk)
 
 
-def _download(request, pk, what: str, content_type: str, filename: str):
+def _download(request, pk, what: str, content_type: str, filename: str, title: str):
     """Ask why, then send the decree file `what` ("pdf" or "annex"), logging who, which file and why."""
     decree = access.get_decree_for_user(request.user, pk)
     data = getattr(decree, what)
     if not data:
         raise Http404
-    form = DownloadForm(request.POST if request.method == "POST" else None)
-    if not form.is_valid():
-        return render(request, "decrees/download.html", {"decree": decree, "form": form, "what": what})
-    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, decree, fields=what,
-                              reason=form.cleaned_data["reason"])
-    response = HttpResponse(bytes(data), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_with_reason(request, decree, what, lambda: attachment(bytes(data), content_type, filename),
+                                title=title % {"number": decree.number}, back=reverse("decrees:detail", args=[pk]))
 
 
 @login_required
 def pdf(request, pk):
-    return _download(request, pk, "pdf", "application/pdf", f"SK-{pk}.pdf")
+    return _download(request, pk, "pdf", "application/pdf", f"SK-{pk}.pdf", _("Decree %(number)s: the PDF"))
 
 
 @login_required
 def annex_file(request, pk):
-    return _download(request, pk, "annex", XLSX, f"SK-{pk}-annex.xlsx")
+    return _download(request, pk, "annex", XLSX, f"SK-{pk}-annex.xlsx", _("Decree %(number)s: the annex (XLSX)"))
 
 
 @login_required

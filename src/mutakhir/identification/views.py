@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import PersonalDataAccess
 
 from . import access, duplicates, prelists, services
@@ -195,12 +196,13 @@ def prelist(request, pk):
 
 
 def _download(request, pk, ext: str, content_type: str, build):
+    """Ask why, then send the prelist as `ext` (names and addresses of a village's households), logged."""
     obj = access.get_prelist_for_user(request.user, pk)
-    body = build(obj)
-    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, obj, fields=ext)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{prelists.filename(obj, ext)}"'
-    return response
+    title = _("Prelist %(village)s v%(version)s (%(format)s)") % {
+        "village": obj.region.name, "version": obj.version, "format": ext.upper()}
+    return download_with_reason(request, obj, ext,
+                                lambda: attachment(build(obj), content_type, prelists.filename(obj, ext)),
+                                title=title, back=reverse("identification:prelist", args=[pk]))
 
 
 @login_required

@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from mutakhir.core.models import JobRun, PersonalDataAccess
+from mutakhir.core.downloads import download_with_reason
+from mutakhir.core.models import JobRun
 
 from . import access, compare, services
 from .model import ModelError
@@ -129,10 +131,18 @@ class _Echo:
 
 @login_required
 def movers_csv(request, pk):
+    """Ask why, then stream the movers between two runs (the households the user may see) as CSV; logged."""
     new, old, moved = _comparison(request, pk)
     if old is None:
         raise Http404
-    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, new, fields=f"movers:{old.pk}")
+    title = _("Who moved from run #%(old)s to run #%(new)s (CSV)") % {"old": old.pk, "new": new.pk}
+    back = f"{reverse('ranking:movers', args=[new.pk])}?{request.GET.urlencode()}"  # the same runs and direction
+    return download_with_reason(request, new, f"movers:{old.pk}", lambda: _movers_file(new, old, moved),
+                                title=title, back=back)
+
+
+def _movers_file(new, old, moved) -> StreamingHttpResponse:
+    """Stream the CSV row by row: a national comparison holds millions of households."""
     writer = csv.writer(_Echo())
     rows = (writer.writerow(compare.csv_row(m)) for m in compare.iter_moves(moved, new, old))
     response = StreamingHttpResponse(

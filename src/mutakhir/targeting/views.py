@@ -12,10 +12,12 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mutakhir.core.models import JobRun, PersonalDataAccess
+from mutakhir.core.downloads import attachment, download_with_reason
+from mutakhir.core.models import JobRun
 from mutakhir.ranking.models import RankingResult, RankingRun
 from mutakhir.registry.models import Household
 
@@ -27,6 +29,8 @@ from .rules import RuleError, parse
 from .rules.ast import to_text
 from .rules.evaluate import explain
 
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 EXPORT_FIELDS = ["household_id", "record_id", "region_code", "score", "percentile", "desil", "people", "status",
                  "change", "reason"]
 
@@ -180,36 +184,37 @@ def list_detail(request, pk):
 
 @login_required
 def list_export(request, pk, fmt):
-    user = request.user
-    blist = access.get_list_for_user(user, pk)
-    if fmt not in ("csv", "xlsx", "pdf"):
+    """Ask why, then send the list (the entries the user may see) as CSV or XLSX, or its PDF summary; logged."""
+    blist = access.get_list_for_user(request.user, pk)
+    if fmt not in EXPORT_FORMATS:
         raise Http404
+    title = _("Beneficiary list #%(pk)s (%(format)s)") % {"pk": blist.pk, "format": fmt.upper()}
+    return download_with_reason(
+        request, blist, fmt,
+        lambda: attachment(_export(request.user, blist, fmt), EXPORT_FORMATS[fmt], f"list-{blist.pk}.{fmt}"),
+        title=title, back=reverse("targeting:list", args=[pk]))
+
+
+def _export(user, blist, fmt: str):
+    """Return the file's content: the PDF summary by region, or the entries as CSV or XLSX (formula-safe)."""
     entries = access.entries_for(user, blist)
-    PersonalDataAccess.record(request, PersonalDataAccess.Action.EXPORT, blist, fields=fmt)
-    name = f"list-{blist.pk}"
     if fmt == "pdf":
         regions = _region_summary(entries)
         summary = {"regions": regions, "warnings": [], **{k: sum(r[k] for r in regions)
                                                           for k in ("households", "people", "entered", "exited")}}
-        response = HttpResponse(pdf_bytes(summary, str(blist)), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return pdf_bytes(summary, str(blist))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
     for row in entries.values_list(*EXPORT_FIELDS).iterator():
         writer.writerow(["" if v is None else cell(v) if isinstance(v, str) else v for v in row])
     if fmt == "csv":
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        with tempfile.TemporaryDirectory() as tmp:
-            src, dst = Path(tmp) / "list.csv", Path(tmp) / "list.xlsx"
-            src.write_text(buffer.getvalue(), encoding="utf-8")
-            write_xlsx(src, dst)
-            response = HttpResponse(dst.read_bytes(),
-                                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return buffer.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "list.csv", Path(tmp) / "list.xlsx"
+        src.write_text(buffer.getvalue(), encoding="utf-8")
+        write_xlsx(src, dst)
+        return dst.read_bytes()
 
 
 @login_required
