@@ -6,16 +6,14 @@ writes `people.csv` and `households.csv` (cluster_id, the record ids, probabilit
 
 import dataclasses
 from collections import defaultdict
-from contextlib import suppress
 from pathlib import Path
 
 import duckdb
 from splink import Linker
-from splink.internals.exceptions import EMTrainingException
 
 from .linkage.features import features_table, prepare
 from .linkage.io import read_table, write_csv
-from .linkage.model import EM_MAX_PAIRS, SEED, TRAINING_RULES, U_MAX_PAIRS, _quiet_splink, train_prior
+from .linkage.model import SEED, TRAINING_RULES, U_MAX_PAIRS, _quiet_splink, train_m, train_prior
 from .linkage.settings import settings
 
 THRESHOLD = 0.95  # a pair at or above this joins a cluster
@@ -33,13 +31,9 @@ def score_pairs(con: duckdb.DuckDBPyConnection, people) -> list[tuple[str, str, 
         linker = Linker(DuckDBAPI(connection=con).register(people), model, log_level=None)
         train_prior(linker, people.num_rows * (people.num_rows - 1) // 2)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-        trained = 0
-        for rule in TRAINING_RULES:
-            with suppress(EMTrainingException):  # no pairs to learn from with this rule: the defaults stand
-                linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
-                trained += 1
-        if not trained:  # nobody shares a NIK, nor a name and birth date: Splink's default m would join families
-            return []
+        # Not the linkage's no-NIK sessions: in a registry without duplicates they learn from strangers alone.
+        if not [rule for rule in TRAINING_RULES if train_m(linker, rule, [], lambda note: None)]:
+            return []  # nobody shares a NIK, nor a name and birth date: Splink's default m would join families
         scored = linker.inference.predict(threshold_match_probability=THRESHOLD, warning_mode="never")
         sql = f"SELECT record_id_l, record_id_r, match_probability FROM {scored.physical_name}"  # noqa: S608
         return con.sql(sql).fetchall()

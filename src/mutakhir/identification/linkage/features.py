@@ -14,8 +14,9 @@ import pyarrow as pa
 from .nik_compare import kk_as_nik_sql, parts_sql, valid_nik_sql
 from .normalize import normalize_names, normalize_text
 
-COLUMNS = ["record_id", "household_id", "name_norm", "name_first", "clan", "nik", "nik_region", "nik_birth",
-           "nik_serial", "kk", "birth_date", "birth_year", "sex", "birth_place", "village", "subdistrict"]
+COLUMNS = ["record_id", "household_id", "name_norm", "name_first", "name_last", "name_sorted", "clan", "nik",
+           "nik_region", "nik_birth", "nik_serial", "kk", "birth_date", "birth_year", "sex", "birth_place", "village",
+           "subdistrict"]
 
 
 @dataclass
@@ -78,9 +79,13 @@ def prepare(con: duckdb.DuckDBPyConnection, sides: dict[str, tuple[pa.Table, pa.
                    {'h.household_id IS NULL' if households is not None else 'false'} AS orphan
             FROM raw_{side} m {join}""")
         con.execute(f"CREATE OR REPLACE TEMP TABLE flagged_{side} AS {kk_as_nik_sql(f'checked_{side}')}")
+        # First and last name (the same for a one-word name) block pairs where the other is mistyped; the
+        # names sorted, pairs where given name and family name are swapped.
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE features_{side} AS
-            SELECT c.record_id, c.household_id, n.name_norm, split_part(n.name_norm, ' ', 1) AS name_first, n.clan,
+            SELECT c.record_id, c.household_id, n.name_norm, split_part(n.name_norm, ' ', 1) AS name_first,
+                   string_split(n.name_norm, ' ')[-1] AS name_last,
+                   array_to_string(list_sort(string_split(n.name_norm, ' ')), ' ') AS name_sorted, n.clan,
                    v.nik, {parts_sql('v.nik')}, c.kk, strftime(c.bd, '%Y-%m-%d') AS birth_date,
                    CAST(year(c.bd) AS VARCHAR) AS birth_year, c.sex, n.birth_place_norm AS birth_place,
                    c.village, substr(c.village, 1, 6) AS subdistrict

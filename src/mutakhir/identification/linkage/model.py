@@ -17,7 +17,7 @@ from splink.internals.exceptions import EMTrainingException
 
 from mutakhir.engines.spark import parquet_frame
 
-from .settings import DETERMINISTIC_RULES, TRAINING_RULES, settings
+from .settings import DETERMINISTIC_RULES, NO_NIK_TRAINING_RULES, TRAINING_RULES, settings
 
 ENGINES = ("duckdb", "spark")
 U_MAX_PAIRS = 1e6  # random pairs for the u probabilities
@@ -84,7 +84,23 @@ def train_prior(linker, pairs: int) -> list[str]:
     if model._probability_two_random_records_match > 0:
         return []
     model._probability_two_random_records_match = 1 / max(2, pairs)
-    return ["no sure pair of people (equal NIK and birth date, or name, birth date and KK)"]
+    return ["no sure pair of people (equal NIK and birth date, or name and birth date with KK or village)"]
+
+
+def train_m(linker, rule, notes: list[str], progress) -> bool:
+    """Run one EM session blocked by `rule`; return whether it found pairs to learn from (else note it)."""
+    progress("training: EM")
+    model = linker._settings_obj
+    prior = model._probability_two_random_records_match
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
+        return True
+    except EMTrainingException:
+        # Splink has already multiplied the prior by the Bayes factor of the rule's columns (x1024 for the
+        # NIK when nobody has one) and leaves it so: put it back.
+        model._probability_two_random_records_match = prior
+        notes.append(f"training skipped: no pairs with {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
+        return False
 
 
 def link(left: pa.Table | str, right: pa.Table | str, *, engine: str = "duckdb", variant: str = "indonesian",
@@ -112,17 +128,9 @@ def link(left: pa.Table | str, right: pa.Table | str, *, engine: str = "duckdb",
         model = linker._settings_obj  # Splink keeps the trained prior here only
         progress("training: u probabilities")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
-        trained, prior = 0, model._probability_two_random_records_match
-        for rule in TRAINING_RULES:
-            progress("training: EM")
-            try:
-                linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_MAX_PAIRS)
-                trained += 1
-            except EMTrainingException:
-                # Splink has already multiplied the prior by the Bayes factor of the rule's columns (x1024
-                # for the NIK when nobody has one) and leaves it so: put it back.
-                model._probability_two_random_records_match = prior
-                notes.append(f"training skipped: no pairs with {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
+        trained = [rule for rule in TRAINING_RULES if train_m(linker, rule, notes, progress)]
+        if TRAINING_RULES[0] not in trained:  # no NIK in common
+            trained += [rule for rule in NO_NIK_TRAINING_RULES if train_m(linker, rule, notes, progress)]
         if not trained:  # nothing to learn from: the two sides share nobody
             return result_schema().empty_table(), model._probability_two_random_records_match, notes
         progress("scoring pairs")
