@@ -32,7 +32,7 @@ def score_pairs(con: duckdb.DuckDBPyConnection, people) -> list[tuple[str, str, 
         train_prior(linker, people.num_rows * (people.num_rows - 1) // 2)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=SEED)
         # Not the linkage's no-NIK sessions: in a registry without duplicates they learn from strangers alone.
-        if not [rule for rule in TRAINING_RULES if train_m(linker, rule, [], lambda note: None)]:
+        if not [rule for rule in TRAINING_RULES if train_m(linker, rule)]:
             return []  # nobody shares a NIK, nor a name and birth date: Splink's default m would join families
         scored = linker.inference.predict(threshold_match_probability=THRESHOLD, warning_mode="never")
         sql = f"SELECT record_id_l, record_id_r, match_probability FROM {scored.physical_name}"  # noqa: S608

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mutakhir.core.downloads import attachment
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.registry.models import Member
 
@@ -133,9 +134,7 @@ def receipt_pdf(request, number):
     registration = get_registration_for_user(request.user, number)
     body = receipts.render_pdf(registration, request.build_absolute_uri(reverse("registration:citizen_status")))
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, registration, fields="receipt-pdf")
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{registration.number}.pdf"'
-    return response
+    return attachment(body, "application/pdf", f"{registration.number}.pdf")
 
 
 @login_required
@@ -220,9 +219,7 @@ def import_report(request, pk):
 def import_template(request):
     if not can_import(request.user):
         raise PermissionDenied
-    response = HttpResponse(build_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="mutakhir-registrations-template.xlsx"'
-    return response
+    return attachment(build_template(), XLSX, "mutakhir-registrations-template.xlsx")
 
 
 def citizen_status(request):

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -267,6 +267,4 @@ def dashboard_csv(request):
         for r in dashboard.coverage(request.user, run):
             writer.writerow(["coverage", cell(r["program"]), "", "", r["listed"], r["poor_covered"], r["poor"],
                              r["coverage"]])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="targeting-figures.csv"'
-    return response
+    return attachment(buffer.getvalue(), EXPORT_FORMATS["csv"], "targeting-figures.csv")

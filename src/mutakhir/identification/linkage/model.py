@@ -87,9 +87,10 @@ def train_prior(linker, pairs: int) -> list[str]:
     return ["no sure pair of people (equal NIK and birth date, or name and birth date with KK or village)"]
 
 
-def train_m(linker, rule, notes: list[str], progress) -> bool:
+def train_m(linker, rule, notes: list[str] | None = None, progress=None) -> bool:
     """Run one EM session blocked by `rule`; return whether it found pairs to learn from (else note it)."""
-    progress("training: EM")
+    if progress:
+        progress("training: EM")
     model = linker._settings_obj
     prior = model._probability_two_random_records_match
     try:
@@ -99,7 +100,8 @@ def train_m(linker, rule, notes: list[str], progress) -> bool:
         # Splink has already multiplied the prior by the Bayes factor of the rule's columns (x1024 for the
         # NIK when nobody has one) and leaves it so: put it back.
         model._probability_two_random_records_match = prior
-        notes.append(f"training skipped: no pairs with {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
+        if notes is not None:
+            notes.append(f"training skipped: no pairs with {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
         return False
 
 

@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.downloads import attachment
 from mutakhir.verivali.models import OutcomeSignoff, SelectionItem
 from mutakhir.verivali.selection.views import periods_for, selections_for
 from mutakhir.verivali.signals import access
@@ -47,26 +47,20 @@ def report(request, pk):
     })
 
 
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @login_required
 def report_pdf(request, pk):
     period = _period(request.user, pk)
     signoff = _signoff(period)
     if signoff and not request.GET.get("region"):
-        return _download(bytes(signoff.pdf), "application/pdf", exports.filename(period, "pdf"))
-    return _download(exports.pdf(_report(request, period), period, services.decree_of(period)), "application/pdf",
+        return attachment(bytes(signoff.pdf), "application/pdf", exports.filename(period, "pdf"))
+    return attachment(exports.pdf(_report(request, period), period, services.decree_of(period)), "application/pdf",
                      exports.filename(period, "pdf"))
 
 
 @login_required
 def report_xlsx(request, pk):
     period = _period(request.user, pk)
-    return _download(exports.xlsx(_report(request, period), period, services.decree_of(period)),
+    return attachment(exports.xlsx(_report(request, period), period, services.decree_of(period)),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      exports.filename(period, "xlsx"))
 
