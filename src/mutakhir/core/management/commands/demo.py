@@ -7,13 +7,17 @@ import qrcode
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
 from mutakhir.accounts.demo import DEMO_TOTP_SECRET, create_demo_users
 from mutakhir.accounts.twofactor import TWO_FACTOR_ROLES
 from mutakhir.regions.models import Region
-from mutakhir.registry.models import Household
+from mutakhir.registration.models import Registration
+from mutakhir.registry.models import Household, UpdatePeriod
+
+DEMO_IMPORTER = "demo-district-operator"
 
 
 class Command(BaseCommand):
@@ -34,6 +38,7 @@ class Command(BaseCommand):
         if not Household.objects.exists():
             call_command("registry", "import", str(data / "registry"))
         logins = create_demo_users(district.replace(".", ""))
+        open_demo_period(district.replace(".", ""), data / "registrations")
         two_step = {str(role.label) for role in TWO_FACTOR_ROLES}
         table = Table(title="Akun demo / demo logins")
         for column in ("Peran / role", "Pengguna / username", "Sandi / password", "Wilayah / region", "2FA"):
@@ -52,3 +57,14 @@ class Command(BaseCommand):
         text = io.StringIO()
         qr.print_ascii(out=text, invert=True)
         self.stdout.write(text.getvalue())
+
+
+def open_demo_period(district_code: str, registrations: Path) -> UpdatePeriod:
+    """Open the district's update period with the synthetic registrations in it (once), so that matching,
+    prelists, verification and the decree can be tried at once rather than after an administrator's set-up."""
+    period, _created = UpdatePeriod.objects.get_or_create(
+        region_id=district_code, status=UpdatePeriod.Status.OPEN,
+        defaults={"name": "Pemutakhiran demo", "starts_on": timezone.localdate()})
+    if not Registration.objects.filter(update_period=period).exists():
+        call_command("registration", "import", str(registrations), "--period", str(period.pk), "--user", DEMO_IMPORTER)
+    return period
