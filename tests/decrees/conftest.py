@@ -1,1 +1,10 @@
+import pytest
+from conftest import VILLAGE_IN
 from verification.fixtures import client, english, entry, operator, psm, tksk  # noqa: F401 - the same as there
+
+
+@pytest.fixture
+def national(make_household):
+    """The registry as the national team holds it before a package."""
+    return {name: make_household(VILLAGE_IN, members=n) for name, n in
+            (("verified", 3), ("split", 2), ("moved", 2), ("merged", 1), ("target", 2), ("refused", 1))}

@@ -38,13 +38,6 @@ def complete(entry, **household):
     return data
 
 
-@pytest.fixture
-def national(make_household):
-    """The registry as the national team holds it before the package."""
-    return {name: make_household(VILLAGE_IN, members=n) for name, n in
-            (("verified", 3), ("split", 2), ("moved", 2), ("merged", 1), ("target", 2), ("refused", 1))}
-
-
 def district_work(national, make_user, tmp_path):
     operator, head = make_user(Role.DISTRICT_OPERATOR, "1901"), make_user(Role.DISTRICT_HEAD, "1901")
     psm, tksk = make_user(Role.PSM, VILLAGE_IN), make_user(Role.TKSK, "190101")

@@ -16,11 +16,13 @@ import zipfile
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mutakhir.registry.exchange.columns import FORMAT_VERSION, export_columns
 from mutakhir.registry.exchange.exporter import as_text
 from mutakhir.registry.models import Household
 from mutakhir.verification.models import MemberStatus, Outcome
+from mutakhir.verification.references import References
 
 from .models import Decree
 
@@ -45,10 +47,28 @@ def _ended(verification) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
+def check_references(verifications, district: str) -> None:
+    """Raise PackageError for a verification whose member references or merge target reach outside its own
+    household or district: verifications saved before the server re-checked them (verification/references.py)
+    must not reach the registry."""
+    refs = References.load([v.entry for v in verifications], [v.merged_into for v in verifications],
+                           ended_members=True)
+    for v in verifications:
+        problems = [str(issue) for issue in refs.member_issues(v.entry, v.answers)]
+        if v.outcome == Outcome.MERGED and not refs.targets.get(v.merged_into, "").startswith(district):
+            problems.append(_("merged into %(id)s, which is not an open household of the district")
+                            % {"id": v.merged_into})
+        if problems:
+            raise PackageError(_("Verification #%(pk)s (%(household)s) cannot be sent: %(problems)s. Correct it "
+                                 "through a correction decree.") % {"pk": v.pk, "household": v.subject_key,
+                                                                   "problems": "; ".join(problems)})
+
+
 def package_rows(decree: Decree):
     """Yield ("households"|"members"|"outcomes", row) for every verification of the decree."""
-    items = decree.verifications.select_related("entry__household", "entry__registration", "verifier",
-                                                "reviewed_by").order_by("region_id", "pk")
+    items = list(decree.verifications.select_related("entry__household", "entry__registration", "entry__prelist",
+                                                     "verifier", "reviewed_by").order_by("region_id", "pk"))
+    check_references(items, decree.region_id)
     for v in items:
         entry, answers = v.entry, v.answers or {}
         hid = entry.household.household_id if entry.household_id else entry.registration.number

@@ -24,6 +24,7 @@ from mutakhir.registry.exchange.importer import Mode, Status, import_dataset
 from .models import PackageImport
 from .package_export import PackageError
 from .package_members import check_members_once, members_elsewhere, read_members
+from .package_scope import check_scope, name_history
 
 REQUIRED = ("households.csv", "members.csv", "outcomes.csv", "decree.json")
 
@@ -63,6 +64,7 @@ def import_package(path: str | Path, *, user=None) -> PackageImport:
         check_files(archive, manifest)
         outcomes = list(csv.DictReader(io.StringIO(archive.read("outcomes.csv").decode())))
         members, households = read_members(archive)
+        check_scope(archive, outcomes, str(manifest.get("district") or ""))
     check_members_once(members)
     sha = hashlib.sha256(raw).hexdigest()
     previous = PackageImport.objects.filter(sha256=sha).first() or \
@@ -78,6 +80,7 @@ def import_package(path: str | Path, *, user=None) -> PackageImport:
         if batch.status != Status.DONE:
             raise PackageError(_("The package's rows are not valid; nothing was merged:\n%(errors)s")
                                % {"errors": batch.errors_summary})
+        name_history(batch, outcomes, manifest.get("decree", ""))
         counts = {"households_created": batch.households_created, "households_updated": batch.households_updated,
                   "members_created": batch.members_created, "members_updated": batch.members_updated,
                   "outcomes": dict(Counter(r["outcome"] for r in outcomes))}

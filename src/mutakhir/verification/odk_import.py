@@ -23,6 +23,7 @@ from .members import describe, listed_niks, present_elsewhere
 from .models import Outcome, SubmissionImport, Verification
 from .odk_apply import apply_clean
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
+from .references import References
 from .services import VerificationError, check_editable, check_verifier
 from .submissions import instance_id, read_export, submitter
 
@@ -53,7 +54,14 @@ def _answers(raw: dict, flag) -> dict:
         if value is not None:
             household[item.name] = value
     members = []
-    for i, m in enumerate(raw.get("members") or []):
+    repeat = raw.get("members") or []
+    if not isinstance(repeat, list):
+        flag("bad_members", _("The member list is not a list of members."))
+        repeat = []
+    for i, m in enumerate(repeat):
+        if not isinstance(m, dict):
+            flag("bad_members", _("Member %(n)s is not a member record.") % {"n": i + 1})
+            continue
         out = {"ref": str(m.get("ref") or ""), "status": str(m.get("status") or "present")}
         for item in MEMBER_ITEMS:
             try:
@@ -124,6 +132,7 @@ def import_submissions(path: str | Path, form_version: str, *, user=None, progre
                                                [p.username for p in parsed])}
     existing = {v.entry_id: v for v in _in_chunks(Verification.objects.only("entry_id", "status"), "entry_id",
                                                   [p.entry.pk for p in parsed if p.entry])}
+    references = References.load([p.entry for p in parsed if p.entry], [_merged_into(p.raw) for p in parsed])
     seen: set[str] = set()
     for p in parsed:
         flag = flagger(p)
@@ -133,6 +142,9 @@ def import_submissions(path: str | Path, form_version: str, *, user=None, progre
             flag("duplicate", _("Duplicate submission: this instance ID was imported already."))
         seen.add(p.instance_id)
         _check_row(p, form_version, users, existing, flag)
+        if p.entry is not None and p.verifier is not None:
+            for issue in references.issues(p.entry, p.answers, _outcome(p.raw), _merged_into(p.raw), p.verifier):
+                flag(issue.code, str(issue))
     _cross_checks(parsed, flagger)
     _period_checks(parsed, flagger)
     clean = [p for p in parsed if p.row not in flagged]
@@ -163,15 +175,23 @@ def _check_row(p: Parsed, form_version: str, users: dict, existing: dict, flag) 
         except VerificationError as exc:
             flag("already_submitted", str(exc))
     p.answers = _answers(p.raw, flag)
-    outcome = str(p.raw.get("outcome") or "").strip()
+    outcome = _outcome(p.raw)
     if outcome not in Outcome.values:
         flag("unknown_code", _("Unknown visit outcome %(code)s.") % {"code": outcome or "?"})
     for issue in check_answers(p.answers, outcome):
         flag(issue.code, str(issue))
 
 
+def _outcome(raw: dict) -> str:
+    return str(raw.get("outcome") or "").strip()
+
+
+def _merged_into(raw: dict) -> str:
+    return str(raw.get("merged_into") or "").strip()
+
+
 def _listed(p: Parsed) -> set[str]:
-    return listed_niks(p.answers, str(p.raw.get("outcome") or "").strip())
+    return listed_niks(p.answers, _outcome(p.raw))
 
 
 def _cross_checks(parsed: list[Parsed], flagger) -> None:

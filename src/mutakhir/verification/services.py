@@ -15,6 +15,7 @@ from .flows import EDITABLE, TransitionError, check_transition
 from .members import member_issues
 from .models import Outcome, Status, Verification
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
+from .references import References
 
 
 class VerificationError(Exception):
@@ -107,17 +108,23 @@ def do_assign(entry: PrelistEntry, verifier, *, actor) -> Verification:
     return verification
 
 
-def check_save(verification: Verification, outcome: str, answers: dict, submit: bool) -> None:
+def check_save(verification: Verification, outcome: str, answers: dict, submit: bool, merged_into: str = "") -> None:
     if verification.status not in EDITABLE:
         raise VerificationError(_("This verification is %(status)s and cannot be changed.")
                                 % {"status": verification.get_status_display()})
     if is_locked(verification):
         raise VerificationError(_("An approved decree holds this verification: change it through a correction "
                                   "decree."))
+    entry = verification.entry
+    references = References.load([entry], [merged_into])
+    foreign = references.member_issues(entry, answers)  # a forged member is refused even in a draft
+    if foreign:
+        raise Invalid(foreign)
     if submit:
         if not outcome:
             raise Invalid([Issue("outcome", _("Choose the visit outcome."), "outcome")])
-        issues = check_answers(answers, outcome) + member_issues(verification.entry, answers, outcome)
+        issues = (check_answers(answers, outcome) + member_issues(entry, answers, outcome)
+                  + references.issues(entry, answers, outcome, merged_into, verification.verifier))
         if issues:
             raise Invalid(issues)
 
@@ -139,7 +146,7 @@ def do_save(verification: Verification, *, version: int, outcome: str, answers: 
                          "Reload it and enter your changes again.")
                        % {"who": current.history.first().history_user or "?",
                           "at": timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M")})
-    check_save(current, outcome, answers, submit)
+    check_save(current, outcome, answers, submit, merged_into)
     new = Status.SUBMITTED if submit else Status.DRAFT
     try:
         check_transition(current.status, new)
