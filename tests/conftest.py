@@ -56,6 +56,18 @@ def make_household(regions):
     return make
 
 
+@pytest.fixture
+def district_key(settings, tmp_path_factory, db):
+    """District 1901's package signing key, in a var/ of its own, trusted by the national side."""
+    from mutakhir.core import signing
+    from mutakhir.registry.packages.keys import trust_key
+
+    settings.VAR_DIR = tmp_path_factory.mktemp("var")
+    public = signing.create_key(BANGKA)
+    trust_key(BANGKA, public)
+    return public
+
+
 ALL_ROLES = [r.value for r in Role]
 
 

@@ -14,10 +14,11 @@ from verification.fixtures import HOUSEHOLD, accept, make_entry, make_prelist
 from mutakhir.accounts.models import Role
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.decrees.models import Decree, PackageImport
-from mutakhir.decrees.package_export import PackageError, export_package
-from mutakhir.decrees.package_import import import_package
+from mutakhir.decrees.package_export import export_package
 from mutakhir.decrees.services import do_approve_decree
 from mutakhir.registry.models import Household, Member
+from mutakhir.registry.packages import PackageError
+from mutakhir.registry.packages.merge import import_package
 from mutakhir.verification import services
 from mutakhir.verification.services import Invalid, prefill
 

@@ -15,10 +15,12 @@ from django.db import transaction
 from verification.fixtures import accept, make_entry, make_prelist
 
 from mutakhir.accounts.models import Role
-from mutakhir.decrees.package_export import PackageError, export_package
-from mutakhir.decrees.package_import import import_package
+from mutakhir.core import signing
+from mutakhir.decrees.package_export import export_package
 from mutakhir.decrees.services import do_approve_decree
 from mutakhir.registry.models import Household, Member
+from mutakhir.registry.packages import PackageError
+from mutakhir.registry.packages.merge import import_package
 from mutakhir.verification import services
 from mutakhir.verification.models import Verification
 
@@ -27,13 +29,16 @@ from .test_package import Rollback, complete, district_work
 
 
 def rewrite(path, out, name, change):
-    """Rewrite one file of a package and its SHA-256 in the manifest, as an attacker holding the package can."""
+    """Rewrite one file of a package, its SHA-256 in the manifest and the signature, as an attacker holding the
+    package and the district's key (a compromised district server) can."""
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
         files = {n: src.read(n) for n in src.namelist()}
         files[name] = change(files[name])
         manifest = json.loads(files["manifest.json"])
         manifest["files"][name]["sha256"] = hashlib.sha256(files[name]).hexdigest()
         files["manifest.json"] = json.dumps(manifest).encode()
+        files["manifest.sig"] = json.dumps(json.loads(files["manifest.sig"]) | {
+            "signature": signing.sign("1901", files["manifest.json"])}).encode()
         for n, data in files.items():
             dst.writestr(n, data)
     return out

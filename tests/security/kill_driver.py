@@ -2,7 +2,7 @@
 
     python kill_driver.py STEP [ARG]    with DATABASE_URL set; KILL_AT=<point> makes it stop at that point
 
-STEP: migrate | setup-match | match | setup-rank | rank | setup-package FILE | merge FILE | inspect |
+STEP: migrate | setup-match | match | setup-rank | rank | setup-package FILE PUBKEY | merge FILE | inspect |
       sweep (`mutakhir jobs sweep`: a killed job's heartbeat has stopped) | worker (one pass of `mutakhir worker`).
 A kill point is `after:<module>:<function>` (the function has returned; its transaction, if any, has
 committed) or `bulk_create:<Model>` (inside the writer's transaction, the first batch of that model).
@@ -136,12 +136,13 @@ def rank():
         do_start_ranking(None, PmtModelVersion.objects.get())
 
 
-def setup_package(path):
+def setup_package(path, public_key_file):
     call_command("registry", "import", path, verbosity=0)
+    call_command("keys", "trust", "--district", "1901", "--public-key", Path(public_key_file).read_text())
 
 
 def merge(path):
-    from mutakhir.decrees.package_import import import_package
+    from mutakhir.registry.packages.merge import import_package
 
     import_package(path)
 

@@ -185,7 +185,7 @@ def test_a_killed_ranking_run_leaves_no_partial_ranking_and_runs_again(point, da
 
 
 @pytest.fixture
-def package(make_household, make_user, tmp_path):
+def package(make_household, make_user, tmp_path, district_key):
     """A district package and the national registry it merges into, as files (made in the test database)."""
     from decrees.test_package import Rollback, district_work
     from django.db import transaction
@@ -198,15 +198,16 @@ def package(make_household, make_user, tmp_path):
     with pytest.raises(Rollback), transaction.atomic():
         district_work(national, make_user, tmp_path)
         raise Rollback
+    (tmp_path / "district.pub").write_text(district_key)
     return tmp_path / "national.zip", tmp_path / "package.zip"
 
 
 def test_a_killed_package_merge_leaves_the_registry_as_it_was_and_merges_again(databases, package):
     national, path = package
     url = databases.new()
-    run(url, "setup-package", national)
+    run(url, "setup-package", national, national.with_name("district.pub"))
     before = state(url)
-    run_and_kill(url, "merge", path, kill_at="after:mutakhir.decrees.package_import:import_dataset")
+    run_and_kill(url, "merge", path, kill_at="after:mutakhir.registry.packages.merge:import_dataset")
     after_kill = state(url)
     assert after_kill["households"] == before["households"] and after_kill["members"] == before["members"]
     assert after_kill["package_imports"] == 0 and after_kill["import_batches"] == before["import_batches"]

@@ -5,12 +5,12 @@ import zipfile
 import pytest
 
 from mutakhir.core.archives import UnsafeArchive, check_archive
-from mutakhir.decrees.package_export import PackageError
-from mutakhir.decrees.package_import import import_package
 from mutakhir.identification.linkage.io import InputError, read_table
 from mutakhir.registration.exchange_adapter import open_upload
 from mutakhir.registry.exchange.dataset import open_dataset
 from mutakhir.registry.exchange.errors import DatasetError
+from mutakhir.registry.packages import PackageError
+from mutakhir.registry.packages.merge import import_package
 
 BOMB = 4 * 2**20  # 4 MB of zeros deflate to ~4 KB: a ratio near 1,000 (real bombs reach millions)
 

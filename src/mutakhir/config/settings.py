@@ -176,6 +176,9 @@ SERVE_CHANNEL_TIMEOUT = int(os.environ.get("MUTAKHIR_SERVE_CHANNEL_TIMEOUT", "30
 # as interrupted (core/jobs.py).
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("MUTAKHIR_JOB_HEARTBEAT_SECONDS", "30"))
 JOB_STALE_SECONDS = int(os.environ.get("MUTAKHIR_JOB_STALE_SECONDS", "600"))
+# Where a district's package goes when it is sent: "local" (district and national team in this installation:
+# straight into the national inbox) or "none" (national team elsewhere: download it, upload the answer).
+NATIONAL_INBOX = os.environ.get("MUTAKHIR_NATIONAL_INBOX", "local")
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).

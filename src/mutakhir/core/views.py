@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from mutakhir.accounts.backends import VIEW_HOUSEHOLD
 from mutakhir.identification import access as identification_access
 from mutakhir.ranking import access as ranking_access
+from mutakhir.registry import access as registry_access
 
 from .dashboard import ROLE_TASKS, complaint_counts, registry_figures
 from .jobs import sweep_stale_jobs
@@ -22,6 +23,7 @@ def home(request):
         "prelists": identification_access.can_read_prelists(user),
         "duplicates": identification_access.can_read_dedup(user),
         "ranking": ranking_access.can_read_runs(user),
+        "packages": registry_access.can_receive_packages(user),
     })
 
 

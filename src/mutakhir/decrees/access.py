@@ -1,7 +1,7 @@
 """Who may do what with decrees (SK), and fetch-and-authorise (the same 404 for "missing" and "not yours").
 
-District operators compile drafts; the district head (or delegate) approves; the national team and
-auditors read. Everybody else sees no decree.
+District operators compile drafts; the district head (or delegate) approves; either sends an approved
+decree's package to the national team; the national team and auditors read. Everybody else sees no decree.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -29,6 +29,10 @@ def can_approve(user) -> bool:
     return has_role(user, APPROVE_ROLES)
 
 
+def can_send(user) -> bool:
+    return has_role(user, COMPILE_ROLES | APPROVE_ROLES)
+
+
 def decrees_for(user):
     return Decree.objects.visible_to(user) if can_read(user) else Decree.objects.none()
 
@@ -40,5 +44,12 @@ def get_decree_for_user(user, pk) -> Decree:
 def get_decree_to_approve(user, pk) -> Decree:
     decree = get_decree_for_user(user, pk)
     if not can_approve(user):
+        raise PermissionDenied
+    return decree
+
+
+def get_decree_to_send(user, pk) -> Decree:
+    decree = get_decree_for_user(user, pk)
+    if not can_send(user):
         raise PermissionDenied
     return decree

@@ -30,3 +30,13 @@ class CorrectionForm(DecreeForm):
 class VerifyPdfForm(forms.Form):
     file = forms.FileField(label=_("Decree PDF or annex (XLSX)"))
 
+
+
+class AcknowledgementForm(forms.Form):
+    file = forms.FileField(label=_("The national team's acknowledgement (.json)"))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > 64 * 1024:
+            raise forms.ValidationError(_("An acknowledgement file is small (under 64 KB): this is not one."))
+        return file

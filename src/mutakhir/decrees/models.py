@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mutakhir.accounts.scope import filter_visible
@@ -92,3 +93,28 @@ class PackageImport(models.Model):
 
     def __str__(self):
         return f"{self.decree_number} ({self.sha256[:12]})"
+
+
+class PackageDispatch(models.Model):
+    """The district's record of a decree's package sent to the national team, and the answer it got."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RECEIVED = "received", _("Received by the national team")
+        APPLIED = "applied", _("Applied to the registry")
+        REFUSED = "refused", pgettext_lazy("package", "Refused")
+
+    decree = models.OneToOneField(Decree, models.PROTECT, related_name="dispatch", verbose_name=_("decree"))
+    sha256 = models.CharField(_("package SHA-256"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
+    reason = models.TextField(_("reason"), blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("sent by"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("package sent")
+        verbose_name_plural = _("packages sent")
+
+    def __str__(self):
+        return f"{self.decree_id} {self.status}"

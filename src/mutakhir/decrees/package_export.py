@@ -1,9 +1,10 @@
 """`export_package`: an approved decree's verified households as an exchange-format package (.zip).
 
 The package holds households.csv and members.csv (FORMAT.md, with the documented extras ended_at and
-end_reason), outcomes.csv (one row per verification), decree.json, and manifest.json with the row
-counts, each file's SHA-256 and the signer. Rows are the registry after the verification outcomes:
-changed fields, members ended (died, moved), new households (new registrants, split households).
+end_reason), outcomes.csv (one row per verification), decree.json, manifest.json with the row counts, each
+file's SHA-256 and the signer, and manifest.sig: the district key's Ed25519 signature of manifest.json.
+Rows are the registry after the verification outcomes: changed fields, members ended (died, moved), new
+households (new registrants, split households).
 """
 
 import csv
@@ -18,9 +19,12 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutakhir.core import signing
 from mutakhir.registry.exchange.columns import FORMAT_VERSION, export_columns
 from mutakhir.registry.exchange.exporter import as_text
 from mutakhir.registry.models import Household
+from mutakhir.registry.packages import PackageError
+from mutakhir.registry.packages.checks import SIGNATURE
 from mutakhir.verification.models import MemberStatus, Outcome
 from mutakhir.verification.references import References
 
@@ -31,10 +35,6 @@ M_COLUMNS = [c.name for c in export_columns("members", True)]
 OUTCOME_COLUMNS = ["household_id", "verification_id", "category", "outcome", "moved_to", "merged_into", "new_kk",
                    "new_household_id", "verifier", "visited_on", "accepted_at"]
 ENDING = {MemberStatus.DIED: "died", MemberStatus.MOVED: "moved"}
-
-
-class PackageError(Exception):
-    """The package cannot be written or read; the message says why."""
 
 
 def _registry_row(hh: Household) -> dict:
@@ -141,6 +141,7 @@ def export_package(decree: Decree, out: str | Path) -> dict:
             tables[table].append(row)
         else:  # a household listed twice (a merge target) keeps its first row
             tables[table].setdefault(row["household_id" if table == "households" else "record_id"], row)
+    _signature(decree.region_id, b"")  # no key, no package: refused before anything is written
     out = Path(out)
     partial = out.with_name(out.name + ".part")
     meta = decree_metadata(decree)
@@ -156,6 +157,17 @@ def export_package(decree: Decree, out: str | Path) -> dict:
         manifest = {"format": "mutakhir-exchange", "format_version": FORMAT_VERSION, "kind": "package",
                     "created_at": timezone.now().isoformat(timespec="seconds"), "decree": meta["number"],
                     "district": decree.region_id, "signer": meta["signer"], "files": files}
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+        raw = json.dumps(manifest, indent=2).encode()
+        archive.writestr("manifest.json", raw)
+        archive.writestr(SIGNATURE, json.dumps(_signature(decree.region_id, raw)))
     os.replace(partial, out)
     return manifest
+
+
+def _signature(district: str, manifest: bytes) -> dict:
+    """Return the district's signature of the manifest (manifest.sig); raise PackageError without a key."""
+    try:
+        public = signing.public_key(district)
+        return {"district": district, "key": signing.fingerprint(public), "signature": signing.sign(district, manifest)}
+    except signing.SigningError as exc:
+        raise PackageError(str(exc)) from exc

@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.pdf, name="pdf"),
     path("<int:pk>/annex/", views.annex_file, name="annex"),
     path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/send/", views.send, name="send"),
+    path("<int:pk>/package/", views.package_file, name="package"),
+    path("<int:pk>/acknowledgement/", views.acknowledgement, name="acknowledgement"),
 ]

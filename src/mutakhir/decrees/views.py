@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import PersonalDataAccess
+from mutakhir.registry.packages import PackageError
 
 from . import access
 from .annex import PDF_TABLE_MAX_ROWS, annex, summary_rows
-from .forms import CorrectionForm, DecreeForm, VerifyPdfForm
+from .dispatch import do_record_acknowledgement, do_send, outbox_path
+from .forms import AcknowledgementForm, CorrectionForm, DecreeForm, VerifyPdfForm
 from .services import DecreeError, approval_jobs, do_compile_decree, do_start_approval, matching_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,7 +72,8 @@ def detail(request, pk):
     return render(request, "decrees/detail.html", {
         "decree": decree, "annex": table, "summary": summary_rows(decree), "correction": correction,
         "can_approve": access.can_approve(request.user), "job": approval_jobs(decree).first(),
-        "verify_form": VerifyPdfForm(),
+        "verify_form": VerifyPdfForm(), "can_send": access.can_send(request.user),
+        "dispatch": getattr(decree, "dispatch", None), "ack_form": AcknowledgementForm(),
     })
 
 
@@ -115,3 +118,49 @@ def verify(request, pk):
     form = VerifyPdfForm(request.POST, request.FILES)
     matches = matching_file(decree, form.cleaned_data["file"].read()) if form.is_valid() else ""
     return render(request, "decrees/verify.html", {"decree": decree, "form": form, "matches": matches})
+
+
+@login_required
+@require_POST
+def send(request, pk):
+    """Send the approved decree's signed package to the national team."""
+    decree = access.get_decree_to_send(request.user, pk)
+    try:
+        dispatch = do_send(decree, actor=request.user)
+    except PackageError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The package was sent: %(status)s.") % {"status": dispatch.get_status_display()})
+    return redirect("decrees:detail", pk=pk)
+
+
+@login_required
+def package_file(request, pk):
+    """Ask why, then send the signed package (to hand over to a national team in another installation)."""
+    decree = access.get_decree_to_send(request.user, pk)
+    path = outbox_path(decree)
+    if not hasattr(decree, "dispatch") or not path.exists():
+        raise Http404
+    return download_with_reason(request, decree, "package",
+                                lambda: attachment(path.read_bytes(), "application/zip", f"SK-{pk}-package.zip"),
+                                title=_("Decree %(number)s: the package (.zip)") % {"number": decree.number},
+                                back=reverse("decrees:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def acknowledgement(request, pk):
+    """Record the national team's answer from its acknowledgement file (installations apart)."""
+    decree = access.get_decree_to_send(request.user, pk)
+    form = AcknowledgementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("decrees:detail", pk=pk)
+    try:
+        dispatch = do_record_acknowledgement(decree, form.cleaned_data["file"].read())
+    except PackageError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The national team's answer was recorded: %(status)s.")
+                         % {"status": dispatch.get_status_display()})
+    return redirect("decrees:detail", pk=pk)

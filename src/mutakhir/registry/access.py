@@ -2,9 +2,11 @@
 
 from django.shortcuts import get_object_or_404
 
+from mutakhir.accounts.access import has_role
 from mutakhir.accounts.backends import EDIT_HOUSEHOLD, REVEAL_IDENTITY, VIEW_HOUSEHOLD
+from mutakhir.accounts.models import Role
 
-from .models import Household, Member
+from .models import Household, Member, PackageSubmission
 
 
 def households_for(user):
@@ -32,3 +34,18 @@ def get_household_to_edit(user, pk):
     """Return an active household in scope whose characteristics the user may edit, or raise Http404."""
     households = Household.objects.visible_to(user).active() if can_edit_households(user) else Household.objects.none()
     return get_object_or_404(households.select_related("region"), pk=pk)
+
+
+def can_receive_packages(user) -> bool:
+    """The national team receives, applies and refuses district packages."""
+    return has_role(user, {Role.NATIONAL}) and not user.is_read_only
+
+
+def packages_for(user):
+    if not can_receive_packages(user):
+        return PackageSubmission.objects.none()
+    return PackageSubmission.objects.visible_to(user)
+
+
+def get_package_for_user(user, pk) -> PackageSubmission:
+    return get_object_or_404(packages_for(user), pk=pk)

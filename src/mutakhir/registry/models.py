@@ -5,7 +5,9 @@ in its history table (django-simple-history: who, when, old and new values, why)
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mutakhir.accounts.scope import filter_visible
@@ -225,3 +227,63 @@ class ImportBatch(models.Model):
     def change_reason(self) -> str:
         """Return the reason written on every history row this import creates."""
         return f"import {self.dataset_sha256[:12]}"
+
+
+class DistrictKey(models.Model):
+    """A district's public signing key, trusted by the national side to check the district's packages."""
+
+    district = models.CharField(_("district"), max_length=4, db_index=True)
+    public_key = models.CharField(_("public key"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("trusted at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["district", "-created_at"]
+        verbose_name = _("district signing key")
+        verbose_name_plural = _("district signing keys")
+
+    def __str__(self):
+        return f"{self.district} {self.fingerprint}"
+
+
+class PackageSubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Limit to packages of districts inside the user's scope."""
+        return filter_visible(self, user, "district")
+
+
+class PackageSubmission(models.Model):
+    """A district package in the national inbox: checked on receipt, then applied or refused."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("package", "Received")
+        APPLIED = "applied", _("Applied to the registry")
+        REFUSED = "refused", pgettext_lazy("package", "Refused")
+
+    sha256 = models.CharField(_("package SHA-256"), max_length=64, unique=True)
+    district = models.CharField(_("district"), max_length=4, db_index=True)
+    decree_number = models.CharField(_("decree number"), max_length=80)
+    file = models.CharField(_("file"), max_length=255)
+    key_fingerprint = models.CharField(_("signing key"), max_length=16, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    reason = models.TextField(_("reason"), blank=True)
+    dry_run = models.JSONField(_("dry run"), default=dict, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    job = models.ForeignKey("core.JobRun", models.SET_NULL, null=True, blank=True, related_name="+")
+    received_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("received by"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    decided_by = models.ForeignKey("accounts.User", models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = PackageSubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("received package")
+        verbose_name_plural = _("received packages")
+
+    def __str__(self):
+        return f"{self.decree_number} ({self.sha256[:12]})"

@@ -13,9 +13,11 @@ from rich.table import Table
 
 from mutakhir.accounts.demo import DEMO_TOTP_SECRET, create_demo_users
 from mutakhir.accounts.twofactor import TWO_FACTOR_ROLES
+from mutakhir.core import signing
 from mutakhir.regions.models import Region
 from mutakhir.registration.models import Registration
 from mutakhir.registry.models import Household, UpdatePeriod
+from mutakhir.registry.packages.keys import trust_key
 
 DEMO_IMPORTER = "demo-district-operator"
 
@@ -39,6 +41,7 @@ class Command(BaseCommand):
             call_command("registry", "import", str(data / "registry"))
         logins = create_demo_users(district.replace(".", ""))
         open_demo_period(district.replace(".", ""), data / "registrations")
+        trust_demo_key(district.replace(".", ""))
         two_step = {str(role.label) for role in TWO_FACTOR_ROLES}
         table = Table(title="Akun demo / demo logins")
         for column in ("Peran / role", "Pengguna / username", "Sandi / password", "Wilayah / region", "2FA"):
@@ -68,3 +71,11 @@ def open_demo_period(district_code: str, registrations: Path) -> UpdatePeriod:
     if not Registration.objects.filter(update_period=period).exists():
         call_command("registration", "import", str(registrations), "--period", str(period.pk), "--user", DEMO_IMPORTER)
     return period
+
+
+def trust_demo_key(district_code: str) -> None:
+    """Give the district its package signing key and trust it here: the demo is district and national team in one
+    installation, so a package sent from a decree page lands in the national inbox at once."""
+    if not signing.key_path(district_code).exists():
+        signing.create_key(district_code)
+    trust_key(district_code, signing.public_key(district_code))

@@ -10,8 +10,9 @@ from django.db.models import Q
 
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.decrees.models import Decree
-from mutakhir.decrees.package_export import PackageError, export_package
-from mutakhir.decrees.package_import import import_package
+from mutakhir.decrees.package_export import export_package
+from mutakhir.registry.packages import PackageError
+from mutakhir.registry.packages.merge import import_package
 
 
 def find_decree(key: str) -> Decree:

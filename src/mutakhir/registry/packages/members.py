@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from mutakhir.registry.display import mask_id
 from mutakhir.registry.models import Member
 
-from .package_export import PackageError
+from . import PackageError
 
 CHUNK = 2000
 SHOWN = 20  # conflicts listed in a refusal message
