@@ -176,6 +176,9 @@ SERVE_CHANNEL_TIMEOUT = int(os.environ.get("MUTAKHIR_SERVE_CHANNEL_TIMEOUT", "30
 # as interrupted (core/jobs.py).
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("MUTAKHIR_JOB_HEARTBEAT_SECONDS", "30"))
 JOB_STALE_SECONDS = int(os.environ.get("MUTAKHIR_JOB_STALE_SECONDS", "600"))
+# A match run checks registered people against the district's latest civil-registry extract (the verivali
+# sync's); the match page warns before the start when there is none or it is older than this.
+CIVIL_REGISTRY_MAX_AGE_DAYS = int(os.environ.get("MUTAKHIR_CIVIL_REGISTRY_MAX_AGE_DAYS", "90"))
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).
