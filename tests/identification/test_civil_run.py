@@ -57,7 +57,10 @@ def synced(period, operator, tmp_path, django_capture_on_commit_callbacks):
 def test_the_match_page_warns_without_an_extract_or_with_an_old_one(client, operator, period, tmp_path, settings,
                                                                    django_capture_on_commit_callbacks):
     client.force_login(operator)
-    assert NO_EXTRACT in client.get(reverse("identification:index")).content.decode()
+    assert "Belum ada ekstrak data kependudukan" in client.get(reverse("identification:index")).content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("identification:index")).content.decode()
+    assert page.index(NO_EXTRACT) < page.index("Start matching")  # said before the start button
     with django_capture_on_commit_callbacks(execute=True):
         sync = do_start_sync(operator, "1901", write_extract(tmp_path / "extract", period[0]))
     page = client.get(reverse("identification:index")).content.decode()
@@ -73,6 +76,7 @@ def test_a_web_run_finds_what_the_command_finds_with_the_same_extract(client, op
                                                                      django_capture_on_commit_callbacks):
     period, sync = synced
     client.force_login(operator)
+    client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("identification:start_run"), {"period": period.pk})
     run = MatchRun.objects.get()

@@ -27,7 +27,7 @@ def extract_notice(region_code: str, *, now: dt.datetime | None = None) -> str:
     """Return what a match run of the district should say before it starts about its extract ("" if fresh)."""
     sync = latest_extract(region_code)
     if sync is None:
-        return _("No civil-registry extract of this district has been synced (Verivali › civil-registry sync): "
+        return _("No civil-registry extract of this district has been synced (Verivali › Civil-registry sync): "
                  "the match run will not check registered people against the civil registry.")
     age = ((now or timezone.now()) - sync.created_at).days
     if age > settings.CIVIL_REGISTRY_MAX_AGE_DAYS:
