@@ -179,6 +179,9 @@ JOB_STALE_SECONDS = int(os.environ.get("MUTAKHIR_JOB_STALE_SECONDS", "600"))
 # Where a district's package goes when it is sent: "local" (district and national team in this installation:
 # straight into the national inbox) or "none" (national team elsewhere: download it, upload the answer).
 NATIONAL_INBOX = os.environ.get("MUTAKHIR_NATIONAL_INBOX", "local")
+# A match run checks registered people against the district's latest civil-registry extract (the verivali
+# sync's); the match page warns before the start when there is none or it is older than this.
+CIVIL_REGISTRY_MAX_AGE_DAYS = int(os.environ.get("MUTAKHIR_CIVIL_REGISTRY_MAX_AGE_DAYS", "90"))
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).

@@ -146,6 +146,11 @@ class MemberLink(models.Model):
     member = models.ForeignKey("registry.Member", models.PROTECT, null=True, blank=True, related_name="+",
                                verbose_name=_("registry member"))
     match_probability = models.FloatField(_("match probability"), null=True, blank=True)
+    # The civil-registry check (padan Dukcapil) of the run's extract; empty when the run had none.
+    civil_status = models.CharField(_("civil registry"), max_length=16, blank=True, choices=[
+        ("matched", _("Found in the civil registry")), ("nik_mismatch", _("NIK differs from the civil registry")),
+        ("not_found", _("Not found in the civil registry"))])
+    civil_record_id = models.CharField(_("civil-registry record"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["result_id", "registration_member_id"]

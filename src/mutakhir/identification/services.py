@@ -14,7 +14,7 @@ from mutakhir.registration.models import Registration, RegistrationMember, Statu
 from mutakhir.registration.services import do_set_status
 from mutakhir.registry.models import Household, Member
 
-from . import inputs
+from . import civil, inputs
 from .linkage.run import STEPS, match
 from .models import MatchResult, MatchRun, MemberLink, Prelist, PrelistEntry, ReviewDecision
 
@@ -39,8 +39,11 @@ def do_start_match(user, period, *, engine: str = "duckdb") -> MatchRun:
     """Create the run and its job; the task starts once the transaction commits."""
     from .tasks import run_match_task  # tasks import this module
 
+    extract = civil.latest_extract(period.region_id)
     job = start_job(run_match_task, "match", user=user, region_code=period.region_id,
-                    config={"update_period": period.pk, "engine": engine})
+                    config={"update_period": period.pk, "engine": engine,
+                            "civil_sync": extract.pk if extract else None,
+                            "civil_extract": extract.extract if extract else None})
     return MatchRun.objects.create(update_period=period, region_id=period.region_id, job=job, engine=engine,
                                    created_by=user)
 
@@ -60,7 +63,8 @@ def review_constraints(period) -> tuple[dict[str, str], set[tuple[str, str]]]:
 
 
 def do_run_match(run: MatchRun, progress) -> dict:
-    """Export the inputs, run the linkage engine, store the results (the task's work)."""
+    """Export the inputs, run the linkage engine (with the civil-registry extract known at the start), store the
+    results (the task's work)."""
     total = len(STEPS) + 2
     progress(0, total, "exporting")
     forced, forbidden = review_constraints(run.update_period)
@@ -69,12 +73,14 @@ def do_run_match(run: MatchRun, progress) -> dict:
         inputs.write_registrations(run.update_period, root / "registrations")
         inputs.write_registry(run.update_period, root / "registry")
         progress(1, total, "matching")
-        summary = match(root / "registrations", root / "registry", root / "out", engine=run.engine,
+        extract = run.job.config.get("civil_extract") if run.job else None
+        summary = match(root / "registrations", root / "registry", root / "out", engine=run.engine, civil=extract,
                         progress=lambda done, _total, note: progress(1 + done, total, note),
                         forced=forced, forbidden=forbidden)
         progress(total - 1, total, "storing results")
         store_results(run, root / "out")
     summary["reviewed_pairs"] = len(forced) + len(forbidden)
+    summary["civil_sync"] = run.job.config.get("civil_sync") if run.job else None
     run.summary = summary
     run.save(update_fields=["summary"])
     progress(total, total, "done")
@@ -112,7 +118,8 @@ def store_results(run: MatchRun, out: Path) -> None:
         member_pk = int(r["record_id"][2:])
         links.append(MemberLink(result_id=by_registration[owner[member_pk]], registration_member_id=member_pk,
                                 member_id=members.get(r["registry_record_id"]),
-                                match_probability=_float(r["match_probability"])))
+                                match_probability=_float(r["match_probability"]),
+                                civil_status=r["civil_status"], civil_record_id=r["civil_record_id"]))
     MemberLink.objects.bulk_create(links, batch_size=BATCH)
     note = _("Match run #%(run)s") % {"run": run.pk}
     for registration in Registration.objects.filter(pk__in=by_registration, status=Status.SUBMITTED):

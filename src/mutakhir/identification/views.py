@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import PersonalDataAccess
+from mutakhir.verivali.models import CivilSync
 
-from . import access, duplicates, prelists, services
-from .models import DuplicateCluster, ReviewDecision
+from . import access, civil, duplicates, prelists, services
+from .models import DuplicateCluster, MemberLink, ReviewDecision
 from .review import candidate_household, compare
 
 
@@ -28,9 +29,11 @@ def index(request):
     if not access.can_read_runs(user):
         _require(access.can_read_prelists(user))
         return redirect("identification:prelists")
+    periods = access.periods_to_match(user)
+    notices = {p.region_id for p in periods} if access.can_run(user) else set()
     return render(request, "identification/index.html", {
         "runs": access.runs_for(user).select_related("update_period", "job", "created_by")[:50],
-        "periods": access.periods_to_match(user),
+        "periods": periods, "civil_notices": [n for n in map(civil.extract_notice, sorted(notices)) if n],
         "can_run": access.can_run(user),
         "to_review": services.review_queue(access.results_for(user)).count(),
         "duplicates": access.can_read_dedup(user),
@@ -62,9 +65,27 @@ def run(request, pk):
         entry[row["category"]] = row["n"]
     return render(request, "identification/run.html", {
         "run": obj, "job": obj.job, "villages": table, "can_run": access.can_run(request.user),
+        "civil": _civil_findings(obj),
         "reviewed_since": ReviewDecision.objects.filter(registration__update_period=obj.update_period,
                                                         decided_at__gt=obj.created_at).count(),
     })
+
+
+def _civil_findings(run) -> dict | None:
+    """Return the run's civil-registry check: the extract's sync, counts by status, the registrations flagged."""
+    if not run.summary.get("civil_status"):
+        return None
+    flagged = (MemberLink.objects.filter(result__run=run, civil_status__in=["nik_mismatch", "not_found"])
+               .values("result__registration__number", "result__registration__region__name", "civil_status")
+               .annotate(n=Count("pk")).order_by("result__registration__number"))
+    rows = {}
+    for row in flagged:
+        entry = rows.setdefault(row["result__registration__number"],
+                                {"village": row["result__registration__region__name"]})
+        entry[row["civil_status"]] = row["n"]
+    sync = run.summary.get("civil_sync")
+    return {"counts": run.summary["civil_status"], "rows": rows,
+            "sync": CivilSync.objects.filter(pk=sync).first() if sync else None}
 
 
 @login_required

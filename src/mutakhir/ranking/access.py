@@ -1,7 +1,7 @@
 """Who may do what with rankings, and fetch-and-authorise (the same 404 for "missing" and "not yours").
 
 Role rules (to move into accounts' RoleBackend once it grows ranking permissions):
-- the national team publishes model versions and starts runs; runs are national;
+- the national team uploads surveys, fits and publishes model versions, and starts runs; runs are national;
 - district operators, district heads and auditors read the household results of their scope;
 - program managers see aggregate desil counts only, no household rows;
 - village and sub-district roles see a household's score on the household page only.
@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 
-from .models import PmtModelVersion, RankingResult, RankingRun
+from .models import PmtModelVersion, PmtSurvey, RankingResult, RankingRun
 
 MANAGE_ROLES = {Role.NATIONAL}
 RESULT_ROLES = MANAGE_ROLES | {Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD, Role.AUDITOR}
@@ -48,6 +48,10 @@ def results_for(user):
 
 def models_for(user):
     return PmtModelVersion.objects.all() if can_manage(user) else PmtModelVersion.objects.none()
+
+
+def surveys_for(user):
+    return PmtSurvey.objects.all() if can_manage(user) else PmtSurvey.objects.none()
 
 
 def get_run_for_user(user, pk):

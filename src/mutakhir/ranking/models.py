@@ -130,3 +130,27 @@ class RankingResult(Immutable):
 
     def __str__(self):
         return f"{self.household_id} desil {self.desil}"
+
+
+class PmtSurvey(models.Model):
+    """A survey file uploaded to fit a PMT model in the app, with its columns as read at upload.
+
+    The file stays as uploaded: a fitted model records its SHA-256, so its origin can be checked later.
+    """
+
+    name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("survey file"), upload_to="ranking/surveys/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows = models.PositiveBigIntegerField(_("rows"))
+    columns = models.JSONField(_("columns"), default=list)  # [{"name": ..., "numeric": bool}] in file order
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("PMT survey")
+        verbose_name_plural = _("PMT surveys")
+
+    def __str__(self):
+        return self.name

@@ -1,4 +1,4 @@
-"""Publish PMT models; rank the registry or a file with one and store the run and every result immutably."""
+"""Fit and publish PMT models; rank the registry or a file with one and store the run and every result immutably."""
 
 import hashlib
 import json
@@ -11,14 +11,19 @@ from django.utils.translation import gettext as _
 
 from mutakhir.core.jobs import start_job
 from mutakhir.engines.duckdb import DuckDBEngine
+from mutakhir.ranking.columns import read_columns
+from mutakhir.ranking.fit import fit_pmt
 from mutakhir.ranking.model import PmtModel
-from mutakhir.ranking.models import PmtModelVersion, RankingResult, RankingRun
+from mutakhir.ranking.models import PmtModelVersion, PmtSurvey, RankingResult, RankingRun
 from mutakhir.ranking.score import score_households
 from mutakhir.ranking.snapshot import REGION_COLUMN, SIZE_COLUMN, snapshot_path, write_snapshot
+from mutakhir.ranking.survey import FitError, FitSettings
 from mutakhir.ranking.validate import validate_model
 
 BATCH = 5000
 JOB_KIND = "ranking"
+FIT_JOB_KIND = "pmt_fit"
+SURVEY_SUFFIXES = (".csv", ".parquet")
 FIELDS = ["household_id", "score", "percentile", "desil", "region_percentile", "region", "model_region", "flags",
           "household_region"]
 
@@ -38,6 +43,49 @@ def do_publish_model(data, *, name: str, note: str = "", actor=None) -> PmtModel
     last = PmtModelVersion.objects.filter(name=name).aggregate(v=Max("version"))["v"] or 0
     return PmtModelVersion.objects.create(name=name, version=last + 1, content=content,
                                           sha256=model_sha256(content), note=note, uploaded_by=actor)
+
+
+def do_upload_survey(upload, *, actor=None) -> PmtSurvey:
+    """Store an uploaded survey file (CSV or Parquet) with its columns; FitError when it cannot be read."""
+    name = Path(upload.name).name
+    if Path(name).suffix.lower() not in SURVEY_SUFFIXES:
+        raise FitError(_("The survey file must be a .csv or .parquet file"))
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    survey = PmtSurvey(name=name[:255], sha256=digest.hexdigest(), rows=0, uploaded_by=actor)
+    survey.file.save(name, upload, save=False)
+    try:
+        survey.rows, survey.columns = read_columns(survey.file.path)
+    except FitError:
+        survey.file.delete(save=False)
+        raise
+    survey.save()
+    return survey
+
+
+def do_start_fit(user, survey: PmtSurvey, settings: FitSettings):
+    """Create the fitting job (the same fit as `mutakhir pmt fit`); its task starts once the transaction commits."""
+    from .tasks import run_fit_task  # tasks import this module
+
+    return start_job(run_fit_task, FIT_JOB_KIND, user=user,
+                     config={"survey": survey.pk, "settings": settings.to_dict()})
+
+
+def do_run_fit_job(job, progress) -> dict:
+    """Fit the job's survey with its settings (the task's work); the model file goes in the job's result."""
+    survey = PmtSurvey.objects.get(pk=job.config["survey"])
+    notes = {"read": _("Reading the survey"), "plan": _("Planning the regional models"),
+             "cross-validate": _("Cross-validating"), "fit": _("Fitting the final models"), "done": _("Done")}
+    model = fit_pmt(survey.file.path, FitSettings.from_dict(job.config["settings"]),
+                    progress=lambda done, total, note: progress(done, total, notes.get(note, note)))
+    model.survey["file"] = survey.name
+    return {"model": model.to_dict()}
+
+
+def do_publish_fit(job, *, name: str, note: str = "", actor=None) -> PmtModelVersion:
+    """Publish the model a finished fitting job produced as the next version of `name`."""
+    return do_publish_model(job.result["model"], name=name, note=note, actor=actor)
 
 
 def do_start_ranking(user, version: PmtModelVersion, *, engine: str = "duckdb"):

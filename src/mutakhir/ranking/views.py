@@ -4,6 +4,7 @@ import csv
 import json
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,7 +20,9 @@ from mutakhir.core.downloads import download_with_reason
 from mutakhir.core.models import JobRun
 
 from . import access, compare, services
+from .forms import FitForm, PublishForm, SurveyForm
 from .model import ModelError
+from .survey import FitError
 from .validate import validate_model
 
 PAGE = 50
@@ -72,6 +75,67 @@ def upload(request):
                                   note=form.cleaned_data["note"], actor=request.user)
         return redirect("ranking:index")
     return render(request, "ranking/upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def fit_upload(request):
+    """Step 1 of fitting in the app: upload the survey file."""
+    _require(access.can_manage(request.user))
+    form = SurveyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.do_upload_survey(form.cleaned_data["file"], actor=request.user)
+        except FitError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("ranking:fit_settings", pk=survey.pk)
+    return render(request, "ranking/fit_upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def fit_settings(request, pk):
+    """Step 2: choose target, weight, region and variables among the survey's columns, and start the fit."""
+    _require(access.can_manage(request.user))
+    survey = get_object_or_404(access.surveys_for(request.user), pk=pk)
+    form = FitForm(survey.columns, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.do_start_fit(request.user, survey, form.settings())
+        return redirect("ranking:fit_job", pk=job.pk)
+    return render(request, "ranking/fit_settings.html", {"survey": survey, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def fit_job(request, pk):
+    """Step 3: the fit's progress, then its cross-validation report and the form that publishes the model."""
+    _require(access.can_manage(request.user))
+    obj = get_object_or_404(JobRun.objects.visible_to(request.user).filter(kind=services.FIT_JOB_KIND), pk=pk)
+    model = obj.result.get("model") if obj.state == JobRun.State.DONE else None
+    form = PublishForm(request.POST or None, initial={"name": "pmt"})
+    if request.method == "POST" and model and form.is_valid():
+        version = services.do_publish_fit(obj, name=form.cleaned_data["name"], note=form.cleaned_data["note"],
+                                          actor=request.user)
+        messages.success(request, _("Published %(model)s: it can now rank the registry.") % {"model": version})
+        return redirect("ranking:index")
+    return render(request, "ranking/fit_job.html", {
+        "job": obj, "model": model, "form": form, "report": _report(model) if model else None,
+        "survey": access.surveys_for(request.user).filter(pk=obj.config.get("survey")).first(),
+    }, status=400 if form.errors else 200)
+
+
+def _report(model: dict) -> dict:
+    """Return what the page shows of a fitted model: the rows used, the dropped variables, the CV errors."""
+    cv = model["validation"]
+    methods = {"regional": _("Regional models"), "with_areas": _("Regional models with area effects"),
+               "pooled": _("One pooled model"), "boosting": _("Gradient boosting")}
+    return {
+        "survey": model["survey"], "folds": cv["folds"], "ridge_lambda": cv["ridge_lambda"],
+        "methods": [{"label": label, "rmse": cv[key]["rmse"], "r2": cv[key]["r2"],
+                     "exclusion": 100 * cv[key]["exclusion_error_40"]} for key, label in methods.items() if key in cv],
+        "fallbacks": [m for m in model["models"] if m.get("uses")],
+        "regions": sum(1 for m in model["models"] if m.get("level") == "region"),
+        "variables": model["variables"],
+    }
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""`mutakhir demo`: build the demo database (regions, a synthetic district, accounts) and print logins."""
+"""`mutakhir demo`: build the demo database (regions, a synthetic district, accounts, a published PMT model,
+the example programs) and print logins."""
 
 import io
 from pathlib import Path
@@ -14,12 +15,18 @@ from rich.table import Table
 from mutakhir.accounts.demo import DEMO_TOTP_SECRET, create_demo_users
 from mutakhir.accounts.twofactor import TWO_FACTOR_ROLES
 from mutakhir.core import signing
+from mutakhir.ranking.columns import default_settings, read_columns
+from mutakhir.ranking.fit import fit_pmt
+from mutakhir.ranking.models import PmtModelVersion
+from mutakhir.ranking.services import do_publish_model
 from mutakhir.regions.models import Region
 from mutakhir.registration.models import Registration
 from mutakhir.registry.models import Household, UpdatePeriod
 from mutakhir.registry.packages.keys import trust_key
+from mutakhir.targeting.services import do_seed_programs
 
 DEMO_IMPORTER = "demo-district-operator"
+DEMO_MODEL = "pmt-demo"
 
 
 class Command(BaseCommand):
@@ -42,6 +49,8 @@ class Command(BaseCommand):
         logins = create_demo_users(district.replace(".", ""))
         open_demo_period(district.replace(".", ""), data / "registrations")
         trust_demo_key(district.replace(".", ""))
+        version = publish_demo_model(data / "survey" / "households.csv")
+        do_seed_programs()
         two_step = {str(role.label) for role in TWO_FACTOR_ROLES}
         table = Table(title="Akun demo / demo logins")
         for column in ("Peran / role", "Pengguna / username", "Sandi / password", "Wilayah / region", "2FA"):
@@ -51,6 +60,7 @@ class Command(BaseCommand):
         Console().print(table)
         self._print_totp()
         self.stdout.write(f"Data sintetis / synthetic data: {data}")
+        self.stdout.write(f"Model PMT / PMT model: {version} (R² {version.content['validation']['regional']['r2']})")
 
     def _print_totp(self):
         """Print the demo accounts' TOTP key, as text and as a QR code for an authenticator app."""
@@ -79,3 +89,13 @@ def trust_demo_key(district_code: str) -> None:
     if not signing.key_path(district_code).exists():
         signing.create_key(district_code)
     trust_key(district_code, signing.public_key(district_code))
+def publish_demo_model(survey: Path) -> PmtModelVersion:
+    """Fit the PMT on the synthetic survey with the fit page's suggested settings and publish it (once), so that
+    a ranking run and a program list work right after `make demo`, as after a national team's fit in the app."""
+    published = PmtModelVersion.objects.filter(name=DEMO_MODEL).order_by("-version").first()
+    if published:
+        return published
+    _rows, columns = read_columns(survey)
+    model = fit_pmt(survey, default_settings(columns))
+    return do_publish_model(model.to_dict(), name=DEMO_MODEL,
+                            note="Model demo: survei sintetis / demo model: synthetic survey")
