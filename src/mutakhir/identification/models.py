@@ -93,8 +93,8 @@ class PrelistEntry(models.Model):
     match_probability = models.FloatField(_("match probability"), null=True, blank=True)
     changes = models.TextField(_("what to check"), blank=True, help_text=_("`;`-separated"))
     review = models.BooleanField(_("needs review"), default=False)
-    superseded_by = models.ForeignKey(Prelist, models.SET_NULL, null=True, blank=True, related_name="superseded_entries",
-                                      verbose_name=_("replaced by"),
+    superseded_by = models.ForeignKey(Prelist, models.SET_NULL, null=True, blank=True,
+                                      related_name="superseded_entries", verbose_name=_("replaced by"),
                                       help_text=_("The newer prelist version that took this household over."))
 
     objects = PrelistEntryQuerySet.as_manager()

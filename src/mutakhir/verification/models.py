@@ -89,10 +89,10 @@ class Verification(models.Model):
     class Meta:
         ordering = ["region_id", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["update_period", "registration"], condition=models.Q(registration__isnull=False),
-                                    name="verification_once_per_registration"),
-            models.UniqueConstraint(fields=["update_period", "household"], condition=models.Q(household__isnull=False),
-                                    name="verification_once_per_household"),
+            models.UniqueConstraint(fields=["update_period", "registration"], name="verification_once_per_registration",
+                                    condition=models.Q(registration__isnull=False)),
+            models.UniqueConstraint(fields=["update_period", "household"], name="verification_once_per_household",
+                                    condition=models.Q(household__isnull=False)),
         ]
         verbose_name = _("verification")
         verbose_name_plural = _("verifications")
