@@ -39,7 +39,7 @@ def take_over(prelist: Prelist, user) -> None:
     older = PrelistEntry.objects.current().filter(
         prelist__update_period_id=prelist.update_period_id, prelist__region_id=prelist.region_id,
         prelist__match_run__isnull=False, prelist__version__lt=prelist.version)
-    open_work = (Verification.objects.select_for_update().filter(entry__in=older, status__in=EDITABLE,
+    open_work = (Verification.objects.select_for_update(of=("self",)).filter(entry__in=older, status__in=EDITABLE,
                                                                  decree_items__isnull=True).select_related("entry"))
     new = {e.registration_id: e for e in prelist.entries.all()}
     moved, dropped, now = [], [], timezone.now()
