@@ -104,8 +104,8 @@ def holders(entries) -> dict[int, Verification]:
         held[v.update_period_id, "r", v.registration_id] = held[v.update_period_id, "h", v.household_id] = v
     out = {}
     for e in entries:
-        for key in ((e.prelist.update_period_id, "r", e.registration_id), (e.prelist.update_period_id, "h",
-                                                                             e.household_id)):
+        period = e.prelist.update_period_id
+        for key in ((period, "r", e.registration_id), (period, "h", e.household_id)):
             v = held.get(key) if key[2] is not None else None
             if v is not None and v.entry_id != e.pk:
                 out[e.pk] = v
