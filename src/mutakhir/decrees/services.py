@@ -36,6 +36,28 @@ def check_compile(district: str, period, number: str, corrects: Decree | None, v
         raise DecreeError(_("Only an approved decree of this district can be corrected."))
     if not verifications:
         raise DecreeError(_("There is no accepted verification to put in the decree."))
+    check_once_per_household(period, verifications)
+
+
+def check_once_per_household(period, verifications) -> None:
+    """Refuse two verifications of one household (registration or registry household) in the period's decrees.
+
+    The database keeps one verification per household and period; this also stops two made before it did
+    (the migration leaves the second one's keys empty) from entering the decrees, this one or another.
+    """
+    chosen, owner = {v.pk for v in verifications}, {}
+    rows = (Verification.objects.filter(entry__prelist__update_period=period)
+            .values_list("pk", "entry__registration_id", "entry__household_id", "decree_items__id"))
+    for pk, registration, household, item in rows.iterator(chunk_size=5000):
+        if pk not in chosen and item is None:
+            continue
+        for key in (("r", registration), ("h", household)):
+            if key[1] is not None and owner.setdefault(key, pk) != pk:
+                first, second = Verification.objects.filter(pk__in=[owner[key], pk]).order_by("pk")
+                raise DecreeError(_("Household %(household)s has two verifications in this update period (#%(a)s "
+                                    "and #%(b)s): a household is verified once per period. Return the one that "
+                                    "should not count.")
+                                  % {"household": second.subject_key, "a": first.pk, "b": second.pk})
 
 
 @transaction.atomic

@@ -76,6 +76,10 @@ class Prelist(models.Model):
 class PrelistEntryQuerySet(RegionScopedQuerySet):
     region_field = "prelist__region_id"
 
+    def current(self):
+        """Limit to the entries no newer prelist version took over (the ones field teams work from)."""
+        return self.filter(superseded_by__isnull=True)
+
 
 class PrelistEntry(models.Model):
     """One household to verify: a registration, a registry household, or both, with what to check."""
@@ -89,6 +93,9 @@ class PrelistEntry(models.Model):
     match_probability = models.FloatField(_("match probability"), null=True, blank=True)
     changes = models.TextField(_("what to check"), blank=True, help_text=_("`;`-separated"))
     review = models.BooleanField(_("needs review"), default=False)
+    superseded_by = models.ForeignKey(Prelist, models.SET_NULL, null=True, blank=True,
+                                      related_name="superseded_entries", verbose_name=_("replaced by"),
+                                      help_text=_("The newer prelist version that took this household over."))
 
     objects = PrelistEntryQuerySet.as_manager()
 

@@ -17,6 +17,7 @@ from mutakhir.registry.models import Household, Member
 from . import civil, inputs
 from .linkage.run import STEPS, match
 from .models import MatchResult, MatchRun, MemberLink, Prelist, PrelistEntry, ReviewDecision
+from .supersede import take_over, unsettled
 
 BATCH = 1000
 
@@ -171,7 +172,8 @@ def check_freeze(run: MatchRun, village: str) -> None:
 
 @transaction.atomic
 def do_freeze_prelist(user, run: MatchRun, village: str) -> Prelist:
-    """Freeze a village's results of a run as the next prelist version."""
+    """Freeze a village's results of a run as the next prelist version, taking over from the older versions
+    (supersede.py: what happens to their entries and verifications)."""
     last = (Prelist.objects.select_for_update().filter(update_period=run.update_period, region_id=village)
             .aggregate(v=Max("version"))["v"])
     prelist = Prelist.objects.create(update_period=run.update_period, region_id=village, version=(last or 0) + 1,
@@ -179,12 +181,14 @@ def do_freeze_prelist(user, run: MatchRun, village: str) -> Prelist:
     decided = set(run.results.filter(decisions__decision__in=[ReviewDecision.Decision.ACCEPT,
                                                              ReviewDecision.Decision.REJECT])
                   .values_list("pk", flat=True))
-    results = run.results.filter(registration__region_id=village).order_by("registration__number")
+    results = unsettled(run.results.filter(registration__region_id=village), run.update_period)
+    results = results.order_by("registration__number")
     PrelistEntry.objects.bulk_create([
         PrelistEntry(prelist=prelist, registration_id=r.registration_id, household_id=r.household_id,
                      category=r.category, match_probability=r.match_probability, changes=r.changes,
                      review=r.review and r.pk not in decided)
         for r in results], batch_size=BATCH)
+    take_over(prelist, user)
     return prelist
 
 

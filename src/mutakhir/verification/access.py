@@ -7,6 +7,7 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from mutakhir.accounts.access import has_role
@@ -40,9 +41,18 @@ def verifications_for(user):
 
 
 def entries_for(user):
+    """Return the current prelist entries in the user's scope (an entry a newer prelist version took over is gone)."""
     if not can_read(user):
         return PrelistEntry.objects.none()
-    return PrelistEntry.objects.visible_to(user)
+    return PrelistEntry.objects.current().visible_to(user)
+
+
+def entries_to_assign(user):
+    """Return the user's entries with no verification whose household no verification of the period holds."""
+    period = Verification.objects.filter(update_period=OuterRef("prelist__update_period"))
+    return (entries_for(user).filter(verification__isnull=True)
+            .exclude(Exists(period.filter(registration=OuterRef("registration"))))
+            .exclude(Exists(period.filter(household=OuterRef("household")))))
 
 
 def get_verification_for_user(user, pk) -> Verification:

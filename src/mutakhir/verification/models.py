@@ -44,11 +44,24 @@ class VerificationQuerySet(models.QuerySet):
         return filter_visible(self, user, "region_id")
 
 
+def subject_fields(entry) -> dict:
+    """Return the keys a verification of `entry` stores: its update period, registration and registry household."""
+    return {"update_period_id": entry.prelist.update_period_id, "registration_id": entry.registration_id,
+            "household_id": entry.household_id}
+
+
 class Verification(models.Model):
     entry = models.OneToOneField("identification.PrelistEntry", models.PROTECT, related_name="verification",
                                  verbose_name=_("prelist entry"))
     region = models.ForeignKey("regions.Region", models.PROTECT, db_column="region_code", related_name="+",
                                verbose_name=_("village"))
+    # The household's keys, copied from the entry so the database holds one verification per household and period
+    update_period = models.ForeignKey("registry.UpdatePeriod", models.PROTECT, related_name="+",
+                                      verbose_name=_("update period"))
+    registration = models.ForeignKey("registration.Registration", models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("registration"))
+    household = models.ForeignKey("registry.Household", models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("registry household"))
     verifier = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="verifications",
                                  verbose_name=_("verifier"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ASSIGNED,
@@ -75,11 +88,23 @@ class Verification(models.Model):
 
     class Meta:
         ordering = ["region_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["update_period", "registration"], name="verification_once_per_registration",
+                                    condition=models.Q(registration__isnull=False)),
+            models.UniqueConstraint(fields=["update_period", "household"], name="verification_once_per_household",
+                                    condition=models.Q(household__isnull=False)),
+        ]
         verbose_name = _("verification")
         verbose_name_plural = _("verifications")
 
     def __str__(self):
         return f"{_('Verification')} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.update_period_id is None:  # a new verification takes its household's keys from its entry
+            for name, value in subject_fields(self.entry).items():
+                setattr(self, name, value)
+        super().save(*args, **kwargs)
 
     @property
     def subject_key(self) -> str:

@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .flows import TransitionError, check_transition
-from .models import Source, Status, Verification
-from .services import VerificationError, check_editable, do_assign, do_save, locked_ids
+from .models import Source, Status, Verification, subject_fields
+from .services import (
+    VerificationError,
+    check_editable,
+    check_once,
+    do_assign,
+    do_save,
+    holders,
+    locked_ids,
+    retired,
+)
 
 BATCH = 1000
 FIELDS = ["verifier", "status", "outcome", "answers", "moved_to", "merged_into", "new_kk", "visited_on", "source",
@@ -65,17 +74,21 @@ def _write_batch(batch: list, form_version: str, refuse) -> int:
         existing = {v.entry_id: v for v in
                     Verification.objects.select_for_update().filter(entry_id__in=[p.entry.pk for p in batch])}
         locked = locked_ids(v.pk for v in existing.values())
+        fresh = [p.entry for p in batch if p.entry.pk not in existing]
+        held, replaced = holders(fresh), retired(fresh)
         new, changed, refused = [], [], []
         for p in batch:
             current = existing.get(p.entry.pk)
             try:
                 _check(current, p.verifier, locked)
+                if current is None:  # a household is verified once per period, on its current entry
+                    check_once(p.entry, held=held, replaced=replaced)
             except VerificationError as exc:
                 refused.append((p, str(exc)))
                 continue
             if current is None:
-                new.append(_fill(Verification(entry=p.entry, region_id=p.entry.prelist.region_id), p, form_version,
-                                 now))
+                new.append(_fill(Verification(entry=p.entry, region_id=p.entry.prelist.region_id,
+                                              **subject_fields(p.entry)), p, form_version, now))
             else:
                 current.version += 1
                 changed.append(_fill(current, p, form_version, now))

@@ -3,7 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from mutakhir.identification.models import PrelistEntry
 from .checks import Issue, check_answers
 from .flows import EDITABLE, TransitionError, check_transition
 from .members import member_issues
-from .models import Outcome, Status, Verification
+from .models import Outcome, Status, Verification, subject_fields
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
 from .references import References
 
@@ -89,8 +90,61 @@ def check_editable(existing: Verification | None) -> None:
         raise VerificationError(_("This household's verification is already submitted."))
 
 
+def holders(entries) -> dict[int, Verification]:
+    """Return, by entry pk, the verification of the entry's update period that holds its household through
+    another entry (its registration or its registry household): one verification per household and period."""
+    entries = list(entries)
+    if not entries:
+        return {}
+    periods = {e.prelist.update_period_id for e in entries}
+    registrations = {e.registration_id for e in entries} - {None}
+    households = {e.household_id for e in entries} - {None}
+    held = {}
+    for v in Verification.objects.filter(Q(registration_id__in=registrations) | Q(household_id__in=households),
+                                         update_period_id__in=periods):
+        held[v.update_period_id, "r", v.registration_id] = held[v.update_period_id, "h", v.household_id] = v
+    out = {}
+    for e in entries:
+        period = e.prelist.update_period_id
+        for key in ((period, "r", e.registration_id), (period, "h", e.household_id)):
+            v = held.get(key) if key[2] is not None else None
+            if v is not None and v.entry_id != e.pk:
+                out[e.pk] = v
+    return out
+
+
+def retired(entries) -> dict[int, int]:
+    """Return, by entry pk, the version of the prelist that took over each replaced entry's household."""
+    return dict(PrelistEntry.objects.filter(pk__in=[e.pk for e in entries], superseded_by__isnull=False)
+                .values_list("pk", "superseded_by__version"))
+
+
+def once_message(held: Verification | None = None) -> str:
+    """Return why a household cannot get a second verification in its update period."""
+    if held is None:
+        return _("This household has a verification in this update period already: a household is verified "
+                 "once per period.")
+    return (_("This household has a verification in this update period already (#%(pk)s, %(status)s): a "
+              "household is verified once per period.") % {"pk": held.pk, "status": held.get_status_display()})
+
+
+def check_once(entry: PrelistEntry, *, held: dict | None = None, replaced: dict | None = None) -> None:
+    """Raise unless the entry is current and no other entry's verification holds its household this period.
+
+    `held` and `replaced` (from holders() and retired()) let a batch check many entries with two queries.
+    """
+    version = (retired([entry]) if replaced is None else replaced).get(entry.pk)
+    if version is not None:
+        raise VerificationError(_("Version %(version)s of the prelist took this household over: verify it "
+                                  "there.") % {"version": version})
+    other = (holders([entry]) if held is None else held).get(entry.pk)
+    if other is not None:
+        raise VerificationError(once_message(other))
+
+
 def check_assign(entry: PrelistEntry, verifier) -> None:
     check_verifier(entry, verifier)
+    check_once(entry)
     check_editable(Verification.objects.filter(entry=entry).first())
 
 
@@ -98,8 +152,13 @@ def check_assign(entry: PrelistEntry, verifier) -> None:
 def do_assign(entry: PrelistEntry, verifier, *, actor) -> Verification:
     """Assign (or reassign) a prelist entry to a verifier, prefilled from the prelist."""
     check_assign(entry, verifier)
-    verification, created = Verification.objects.get_or_create(
-        entry=entry, defaults={"region_id": entry.prelist.region_id, "verifier": verifier, "answers": prefill(entry)})
+    try:
+        with transaction.atomic():  # the database refuses a second verification of the household (a race)
+            verification, created = Verification.objects.get_or_create(entry=entry, defaults={
+                "region_id": entry.prelist.region_id, "verifier": verifier, "answers": prefill(entry),
+                **subject_fields(entry)})
+    except IntegrityError as exc:
+        raise VerificationError(once_message()) from exc
     if not created:
         verification.verifier = verifier
         verification.version += 1

@@ -39,7 +39,7 @@ def index(request):
         "progress": progress_for(user),
         "mine": visible.filter(verifier=user).exclude(status=Status.ACCEPTED),
         "to_review": visible.filter(status=Status.SUBMITTED).exclude(verifier=user) if access.can_review(user) else [],
-        "unassigned": (access.entries_for(user).filter(verification__isnull=True)
+        "unassigned": (access.entries_to_assign(user)
                        .select_related("household", "registration", "prelist")[:200]
                        if access.can_assign(user) else []),
         "verifiers": (get_user_model().objects.filter(role__in=[Role.PSM, Role.TKSK], is_active=True,

@@ -79,7 +79,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {verifier}.")
         done = 0
-        for entry in self._prelist(prelist).entries.filter(verification__isnull=True):
+        for entry in self._prelist(prelist).entries.current().filter(verification__isnull=True):
             try:
                 do_assign(entry, user, actor=user)
                 done += 1
