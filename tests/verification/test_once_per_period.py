@@ -184,6 +184,6 @@ def test_the_migrations_key_the_first_verification_and_retire_replaced_entries(e
                                        match_run=run, frozen_by=operator) for v in (1, 2))
     stale, worked = (make_entry(old, make_household(VILLAGE_OTHER_SUB)) for _ in range(2))
     Verification.objects.create(entry=worked, region_id=VILLAGE_OTHER_SUB, verifier=psm)
-    retire = importlib.import_module("mutakhir.identification.migrations.0004_retire_replaced_prelist_entries")
+    retire = importlib.import_module("mutakhir.identification.migrations.0005_retire_replaced_prelist_entries")
     retire.retire_replaced(apps, None)
     assert list(PrelistEntry.objects.filter(superseded_by=new)) == [stale]
