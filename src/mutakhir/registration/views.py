@@ -27,6 +27,7 @@ from .access import (
     get_registration_for_user,
     import_jobs_for,
     registrations_for,
+    village_in_scope,
 )
 from .forms import (
     IMPORT_MAX_BYTES,
@@ -146,7 +147,7 @@ def musdes_new(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["region_code"].replace(".", "")
         period = open_period_for(code) if len(code) == 10 else None
-        if period is None or not code.startswith(request.user.scope_prefix or ""):
+        if period is None or not village_in_scope(request.user, code):
             form.add_error("region_code", _("Unknown village code, outside your area, or no open update period."))
         else:
             musdes = form.save(commit=False)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
+from mutakhir.accounts.scope import filter_visible
 from mutakhir.registry.display import display_value
 
 from . import access
@@ -42,8 +43,8 @@ def index(request):
         "unassigned": (access.entries_for(user).filter(verification__isnull=True)
                        .select_related("household", "registration", "prelist")[:200]
                        if access.can_assign(user) else []),
-        "verifiers": (get_user_model().objects.filter(role__in=[Role.PSM, Role.TKSK], is_active=True,
-                                                      region__code__startswith=user.scope_prefix or "")
+        "verifiers": (filter_visible(get_user_model().objects.filter(role__in=[Role.PSM, Role.TKSK], is_active=True),
+                                      user, "region_id")
                       if access.can_assign(user) and user.role != Role.PSM else []),
     })
 
