@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mutakhir.core import jsoninput
 from mutakhir.core.archives import check_archive
 from mutakhir.registry.exchange.importer import Mode, Status, import_dataset
 
@@ -31,8 +32,8 @@ REQUIRED = ("households.csv", "members.csv", "outcomes.csv", "decree.json")
 def read_manifest(archive: zipfile.ZipFile) -> tuple[dict, bytes]:
     try:
         raw = archive.read("manifest.json")
-        manifest = json.loads(raw)
-    except (KeyError, json.JSONDecodeError) as exc:
+        manifest = jsoninput.loads(raw)
+    except (KeyError, jsoninput.JsonInputError) as exc:
         raise PackageError(_("Not a Mutakhir package: manifest.json is missing or unreadable.")) from exc
     if manifest.get("kind") != "package":
         raise PackageError(_("Not a Mutakhir package: the manifest's kind is %(kind)s.")

@@ -1,7 +1,6 @@
 """Ranking pages: model versions, runs with their progress, desil counts, movers and their CSV. Thin."""
 
 import csv
-import json
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mutakhir.core import jsoninput
 from mutakhir.core.downloads import download_with_reason
 from mutakhir.core.models import JobRun
 
@@ -35,8 +35,8 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = jsoninput.loads(upload.read())
+        except jsoninput.JsonInputError as exc:
             raise forms.ValidationError(_("Model file is not valid JSON: %(error)s") % {"error": exc}) from exc
         try:
             validate_model(data)
