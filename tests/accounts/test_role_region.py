@@ -210,3 +210,11 @@ def test_the_migration_deactivates_bad_accounts_before_adding_the_check(regions)
     assert users["fine"].is_active and users["pokja"].is_active
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.filter(username="no-region").update(is_active=True)
+
+
+def test_the_refusal_speaks_indonesian_first(regions):
+    from django.utils import translation
+
+    with translation.override("id"), pytest.raises(ValidationError) as caught:
+        account(Role.DISTRICT_OPERATOR, "nation").full_clean()
+    assert "memerlukan wilayah (Kabupaten/kota)" in caught.value.message_dict["region"][0]
