@@ -156,8 +156,9 @@ ADD = {"username": "kasi", "password1": "sandi-panjang-sekali-9", "password2": "
 
 
 @pytest.fixture
-def admin_client(client, make_user):
+def admin_client(client, make_user, settings):
     client.force_login(make_user("", None, username="root", is_superuser=True, is_staff=True))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

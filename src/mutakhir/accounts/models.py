@@ -40,8 +40,6 @@ ROLE_LEVELS = {
 READ_ONLY_ROLES = {Role.AUDITOR}
 
 
-
-
 def region_level(code: str | None) -> int | None:
     """Return the level of a region code by its length (NATION for no code, 0 for a malformed one)."""
     return NATION if not code else LENGTH_LEVELS.get(len(code), 0)
@@ -70,7 +68,7 @@ def role_region_condition() -> Q:
 
 
 def level_names(role: str) -> str:
-    """Return the levels a role works at, for messages ("Kecamatan", "nasional, Provinsi, Kabupaten/kota")."""
+    """Return the levels a role works at, for messages ("Kecamatan", "seluruh Indonesia, Provinsi, Kabupaten/kota")."""
     return ", ".join(str(_("the whole nation") if level is NATION else Region.Level(level).label)
                      for level in ROLE_LEVELS.get(role, ()))
 
@@ -83,7 +81,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         verbose_name=_("region"),
-        help_text=_("Empty means the whole nation: national roles only."),
+        help_text=_("Empty means the whole nation: national roles and auditors only."),
     )
 
     class Meta(AbstractUser.Meta):

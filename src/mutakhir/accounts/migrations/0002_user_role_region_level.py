@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='user',
             name='region',
-            field=models.ForeignKey(blank=True, help_text='Empty means the whole nation: national roles only.', null=True, on_delete=django.db.models.deletion.PROTECT, to='regions.region', verbose_name='region'),
+            field=models.ForeignKey(blank=True, help_text='Empty means the whole nation: national roles and auditors only.', null=True, on_delete=django.db.models.deletion.PROTECT, to='regions.region', verbose_name='region'),
         ),
         migrations.AddConstraint(
             model_name='user',

@@ -11,7 +11,8 @@ ROLES = [role.value for role in Role]
 
 class Command(BaseCommand):
     help = ("Staff accounts: create, update (role, region, reactivate), deactivate, list. A village role needs a "
-            "village, TKSK a sub-district, district roles a district; only national roles may have no region.")
+            "village, TKSK a sub-district, district roles a district; only national roles and auditors may have "
+            "no region.")
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         where = update.add_mutually_exclusive_group()
         where.add_argument("--region", default=services.UNCHANGED, help="New region code, e.g. 19.01.01.")
         where.add_argument("--nation", dest="region", action="store_const", const=None,
-                           help="No region: the whole nation (national roles only).")
+                           help="No region: the whole nation (national roles and auditors only).")
         update.add_argument("--activate", action="store_true", help="Reactivate the account.")
         deactivate = actions.add_parser("deactivate", help="Deactivate an account (it can no longer log in).")
         deactivate.add_argument("username")
