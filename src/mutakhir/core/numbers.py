@@ -1,7 +1,7 @@
 """Whole numbers typed by users or read from their files, parsed without the traps of `str.isdigit()` + `int()`.
 
 `"²".isdigit()` is True and `int("²")` raises; `int()` of 5,000 digits raises ValueError (Python's int max str
-digits); a 20-digit id overflows the database's integer. Each of these was a 500.
+digits); a text id in a lookup raises ValueError. Each of these was a 500.
 """
 
 import re

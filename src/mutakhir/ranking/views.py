@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from mutakhir.core import jsoninput
 from mutakhir.core.downloads import download_with_reason
 from mutakhir.core.models import JobRun
+from mutakhir.core.numbers import small_int
 
 from . import access, compare, services
 from .model import ModelError
@@ -78,7 +79,7 @@ def upload(request):
 @require_POST
 def start(request):
     _require(access.can_manage(request.user))
-    version = access.get_model_for_user(request.user, request.POST.get("pmt_model") or 0)
+    version = access.get_model_for_user(request.user, small_int(request.POST.get("pmt_model", "")))
     job = services.do_start_ranking(request.user, version)
     return redirect("ranking:job", pk=job.pk)
 

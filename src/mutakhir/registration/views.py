@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from mutakhir.core.downloads import attachment
 from mutakhir.core.models import JobRun, PersonalDataAccess
+from mutakhir.core.numbers import small_int
 from mutakhir.registry.models import Member
 
 from . import receipt as receipts
@@ -70,7 +71,9 @@ def registration_new(request):
     channel = request.GET.get("channel") or Channel.ACTIVE
     if channel not in channels_for(request.user):
         raise PermissionDenied
-    musdes = get_musdes_for_user(request.user, request.GET["musdes"]) if channel == Channel.MUSDES else None
+    musdes = None
+    if channel == Channel.MUSDES:
+        musdes = get_musdes_for_user(request.user, small_int(request.GET.get("musdes", "")))
     initial = {"region_code": musdes.region_id if musdes else request.user.region_id or ""}
     form = RegistrationForm(request.POST or None, initial=initial, channel=channel)
     formset = member_formset(request.POST or None)

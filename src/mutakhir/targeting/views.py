@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import JobRun
+from mutakhir.core.numbers import small_int
 from mutakhir.ranking.models import RankingResult, RankingRun
 from mutakhir.registry.models import Household
 
@@ -260,7 +261,7 @@ def _dashboard_run(request):
     runs = RankingResult.objects.visible_to(request.user).values("run")
     run = RankingRun.objects.filter(pk__in=runs).order_by("-created_at").first()
     if request.GET.get("run"):
-        run = get_object_or_404(RankingRun.objects.filter(pk__in=runs), pk=request.GET["run"])
+        run = get_object_or_404(RankingRun.objects.filter(pk__in=runs), pk=small_int(request.GET["run"]))
     return run
 
 

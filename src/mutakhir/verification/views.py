@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
 from mutakhir.accounts.scope import filter_visible
+from mutakhir.core.numbers import small_int
 from mutakhir.registry.display import display_value
 
 from . import access
@@ -128,7 +129,7 @@ def assign(request, entry_pk):
     entry = access.get_entry_to_assign(request.user, entry_pk)
     verifier = request.user
     if request.user.role != Role.PSM and request.POST.get("verifier"):
-        verifier = get_user_model().objects.filter(pk=request.POST["verifier"]).first() or request.user
+        verifier = get_user_model().objects.filter(pk=small_int(request.POST["verifier"])).first() or request.user
     try:
         verification = do_assign(entry, verifier, actor=request.user)
     except VerificationError as exc:
