@@ -33,7 +33,7 @@ def _setup():
     from mutakhir.registry.models import UpdatePeriod
 
     period = UpdatePeriod.objects.create(region_id="19", name="bench", starts_on=dt.date(2025, 1, 1))
-    user = User.objects.create(username="bench", role=Role.DISTRICT_OPERATOR, region_id=None, is_superuser=True)
+    user = User.objects.create(username="bench", role=Role.NATIONAL, region_id=None, is_superuser=True)
     return period, user
 
 

@@ -1,7 +1,7 @@
 """Registration's role rules, asked through user.has_perm() (accounts' RoleBackend): a hand-written matrix."""
 
 import pytest
-from conftest import ALL_ROLES, BANGKA, VILLAGE_IN
+from conftest import ALL_ROLES, BANGKA, SUNGAILIAT, VILLAGE_IN
 
 from mutakhir.accounts.models import Role
 from mutakhir.registration import access
@@ -30,7 +30,7 @@ def test_the_matrix_covers_every_role():
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_each_role_gets_its_registration_rules(role, make_user):
-    user = make_user(role, VILLAGE_IN if role in (Role.REGISTRAR, Role.PSM) else BANGKA)
+    user = make_user(role, {Role.REGISTRAR: VILLAGE_IN, Role.PSM: VILLAGE_IN, Role.TKSK: SUNGAILIAT}.get(role, BANGKA))
     assert rules(user) == EXPECTED[role]
     assert user.has_perm("registration.read_registration") is EXPECTED[role][0]
 

@@ -164,7 +164,7 @@ def test_bad_list_options_start_no_job(client, make_user, ranked):
     assert "overlap" in bad.content.decode() and not JobRun.objects.exists()
 
 
-@pytest.mark.parametrize(("role", "region"), [*MANAGER_SCOPES, *((r, None) for r in READERS),
+@pytest.mark.parametrize(("role", "region"), [*MANAGER_SCOPES, *((r, BANGKA) for r in READERS),
                                               *((r, LEVEL_REGION[r]) for r in OUTSIDERS)])
 @pytest.mark.parametrize("job_region", ["", BANGKA, BELITUNG])
 def test_the_job_page_is_scoped(client, make_user, job, role, region, job_region):

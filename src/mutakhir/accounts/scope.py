@@ -19,6 +19,15 @@ def region_q(user, field: str) -> Q | None:
     return Q(**{f"{path}__startswith": prefix})
 
 
+def in_scope(user, code: str) -> bool:
+    """Return True when the region `code` lies inside the user's scope; an account without a scope sees nothing.
+
+    Callers test this rather than `code.startswith(user.scope_prefix or "")`, which reads "no scope" as "all".
+    """
+    prefix = getattr(user, "scope_prefix", None)
+    return prefix is not None and code.startswith(prefix)
+
+
 def filter_visible(queryset, user, field: str):
     """Limit a queryset to rows whose region `field` lies in the user's scope."""
     q = region_q(user, field)

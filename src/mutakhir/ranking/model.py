@@ -33,6 +33,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from mutakhir.core import jsoninput
+
 FORMAT = "mutakhir-pmt"
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -203,8 +205,8 @@ class PmtModel:
     @classmethod
     def load(cls, path) -> "PmtModel":
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
+            data = jsoninput.loads(Path(path).read_bytes())
+        except jsoninput.JsonInputError as exc:
             raise ModelError(_("Model file is not valid JSON: %(error)s") % {"error": exc}) from exc
         return cls.from_dict(data)
 

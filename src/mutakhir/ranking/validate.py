@@ -1,6 +1,7 @@
 """Check a model file's contents field by field; every error names the field."""
 
 import math
+import reprlib
 
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,14 @@ def _fail(path: str, problem: str):
     raise ModelError(_("Model file field %(field)s: %(problem)s") % {"field": path, "problem": problem})
 
 
+def _finite(value: int | float) -> bool:
+    """Return True for a number a float can hold: an integer of 400 digits overflows math.isfinite()."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _get(obj: dict, key: str, path: str, kind, required: bool = True, default=None):
     if key not in obj:
         if required:
@@ -35,7 +44,7 @@ def _get(obj: dict, key: str, path: str, kind, required: bool = True, default=No
         return default
     value = obj[key]
     if kind is float:
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
@@ -44,7 +53,7 @@ def _get(obj: dict, key: str, path: str, kind, required: bool = True, default=No
         expected = {float: _("a finite number"), int: _("an integer"), str: _("a text"),
                     list: _("a list"), dict: _("an object")}[kind]
         _fail(f"{path}.{key}" if path else key, _("expected %(expected)s, got %(got)r") % {
-            "expected": expected, "got": value})
+            "expected": expected, "got": reprlib.repr(value)})
     return value
 
 

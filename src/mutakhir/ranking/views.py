@@ -1,7 +1,6 @@
 """Ranking pages: model versions, runs with their progress, desil counts, movers and their CSV. Thin."""
 
 import csv
-import json
 
 from django import forms
 from django.contrib import messages
@@ -16,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mutakhir.core import jsoninput
 from mutakhir.core.downloads import download_with_reason
 from mutakhir.core.models import JobRun
+from mutakhir.core.numbers import small_int
 
 from . import access, compare, services
 from .forms import FitForm, PublishForm, SurveyForm
@@ -38,8 +39,8 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            data = json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = jsoninput.loads(upload.read())
+        except jsoninput.JsonInputError as exc:
             raise forms.ValidationError(_("Model file is not valid JSON: %(error)s") % {"error": exc}) from exc
         try:
             validate_model(data)
@@ -142,7 +143,7 @@ def _report(model: dict) -> dict:
 @require_POST
 def start(request):
     _require(access.can_manage(request.user))
-    version = access.get_model_for_user(request.user, request.POST.get("pmt_model") or 0)
+    version = access.get_model_for_user(request.user, small_int(request.POST.get("pmt_model", "")))
     job = services.do_start_ranking(request.user, version)
     return redirect("ranking:job", pk=job.pk)
 

@@ -7,6 +7,7 @@ The role rules live in accounts' RoleBackend (accounts/backends.py); here they a
 from django.shortcuts import get_object_or_404
 
 from mutakhir.accounts.backends import ENTER_REGISTRATION, IMPORT_REGISTRATIONS, READ_REGISTRATION, enter_channel
+from mutakhir.accounts.scope import in_scope
 from mutakhir.core.models import JobRun
 
 from .models import Channel, Musdes, Registration, RegistrationImport
@@ -67,5 +68,4 @@ def get_import_job_for_user(user, pk) -> JobRun:
 
 def village_in_scope(user, region_code: str) -> bool:
     """Return True when a village code lies inside the user's scope."""
-    prefix = getattr(user, "scope_prefix", None)
-    return prefix is not None and region_code.startswith(prefix)
+    return in_scope(user, region_code)

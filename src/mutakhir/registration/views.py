@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from mutakhir.core.downloads import attachment
 from mutakhir.core.models import JobRun, PersonalDataAccess
+from mutakhir.core.numbers import small_int
 from mutakhir.registry.models import Member
 
 from . import receipt as receipts
@@ -27,6 +28,7 @@ from .access import (
     get_registration_for_user,
     import_jobs_for,
     registrations_for,
+    village_in_scope,
 )
 from .forms import (
     IMPORT_MAX_BYTES,
@@ -69,7 +71,9 @@ def registration_new(request):
     channel = request.GET.get("channel") or Channel.ACTIVE
     if channel not in channels_for(request.user):
         raise PermissionDenied
-    musdes = get_musdes_for_user(request.user, request.GET["musdes"]) if channel == Channel.MUSDES else None
+    musdes = None
+    if channel == Channel.MUSDES:
+        musdes = get_musdes_for_user(request.user, small_int(request.GET.get("musdes", "")))
     initial = {"region_code": musdes.region_id if musdes else request.user.region_id or ""}
     form = RegistrationForm(request.POST or None, initial=initial, channel=channel)
     formset = member_formset(request.POST or None)
@@ -146,7 +150,7 @@ def musdes_new(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["region_code"].replace(".", "")
         period = open_period_for(code) if len(code) == 10 else None
-        if period is None or not code.startswith(request.user.scope_prefix or ""):
+        if period is None or not village_in_scope(request.user, code):
             form.add_error("region_code", _("Unknown village code, outside your area, or no open update period."))
         else:
             musdes = form.save(commit=False)

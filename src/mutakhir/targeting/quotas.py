@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+MAX_QUOTA = 10**9  # more than Indonesia's people; a larger number overflows the engines' integers
+
 
 class QuotaError(ValueError):
     """A quota table that cannot be used (overlapping regions, bad numbers)."""
@@ -20,6 +22,8 @@ def check_quotas(quotas: dict[str, int]) -> dict[str, int]:
             raise QuotaError(_("Region code %(code)r is not a region code") % {"code": code})
         if int(n) < 0:
             raise QuotaError(_("The quota of %(code)s is negative") % {"code": key})
+        if int(n) > MAX_QUOTA:
+            raise QuotaError(_("The quota of %(code)s is larger than %(max)s") % {"code": key, "max": f"{MAX_QUOTA:,}"})
         if key in clean:
             raise QuotaError(_("Region %(code)s is listed twice") % {"code": key})
         clean[key] = int(n)

@@ -5,6 +5,7 @@ import io
 import tempfile
 from pathlib import Path
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,10 +15,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import JobRun
+from mutakhir.core.numbers import small_int
 from mutakhir.ranking.models import RankingResult, RankingRun
 from mutakhir.registry.models import Household
 
@@ -31,8 +34,26 @@ from .rules.evaluate import explain
 
 EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf",
                   "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MAX_PK = 2**63 - 1  # a larger id overflows the database's integer
+MAX_NEAR = 1000  # households just outside each region's cut-off, listed to explain it
 EXPORT_FIELDS = ["household_id", "record_id", "region_code", "score", "percentile", "desil", "people", "status",
                  "change", "reason"]
+
+
+class ListOptionsForm(forms.Form):
+    """The list-drawing options: finite numbers in range, so a bad value is a message, not a failed job or a 500."""
+
+    run = forms.IntegerField(label=gettext_lazy("Ranking run"), min_value=1, max_value=MAX_PK)
+    previous = forms.IntegerField(label=gettext_lazy("Previous list"), min_value=1, max_value=MAX_PK, required=False)
+    quotas = forms.CharField(required=False)
+    grace = forms.FloatField(label=gettext_lazy("Grace band (percentile points)"), min_value=0, max_value=100,
+                             required=False)
+    near = forms.IntegerField(min_value=0, max_value=MAX_NEAR, required=False)
+
+    def first_error(self) -> str:
+        name, errors = next(iter(self.errors.items()))
+        label = self.fields[name].label if name in self.fields else None
+        return f"{label}: {errors[0]}" if label else errors[0]
 
 
 def _require(allowed: bool) -> None:
@@ -133,15 +154,19 @@ def build_list(request, pk):
     user = request.user
     _require(access.can_manage(user))
     obj = access.get_program_for_user(user, pk)
-    run = access.get_run_for_user(user, request.POST.get("run") or 0)
-    previous = None
-    if request.POST.get("previous"):
-        previous = access.get_list_for_user(user, request.POST["previous"])
+    form = ListOptionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("targeting:program", pk=obj.pk)
+    options = form.cleaned_data
+    run = access.get_run_for_user(user, options["run"])
+    previous = access.get_list_for_user(user, options["previous"]) if options["previous"] else None
+    grace = options["grace"] or 0.0
+    near = 20 if options["near"] is None else options["near"]
     try:
-        grace, near = float(request.POST.get("grace") or 0), int(request.POST.get("near") or 20)
-        quotas = services.check_list_options(request.POST.get("quotas", ""), grace)
+        quotas = services.check_list_options(options["quotas"], grace)
         services.check_rule(obj.current.rule)
-    except (ValueError, services.TargetingError) as exc:
+    except services.TargetingError as exc:
         messages.error(request, str(exc))
         return redirect("targeting:program", pk=obj.pk)
     job = services.do_start_list(user, obj.current, run, quotas=quotas, grace=grace, near=near, previous=previous)
@@ -236,7 +261,7 @@ def _dashboard_run(request):
     runs = RankingResult.objects.visible_to(request.user).values("run")
     run = RankingRun.objects.filter(pk__in=runs).order_by("-created_at").first()
     if request.GET.get("run"):
-        run = get_object_or_404(RankingRun.objects.filter(pk__in=runs), pk=request.GET["run"])
+        run = get_object_or_404(RankingRun.objects.filter(pk__in=runs), pk=small_int(request.GET["run"]))
     return run
 
 

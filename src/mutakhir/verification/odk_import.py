@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from mutakhir.core.numbers import small_int
 from mutakhir.identification.models import PrelistEntry
 
 from .checks import BadValue, check_answers, parse
@@ -77,7 +78,7 @@ def _answers(raw: dict, flag) -> dict:
 
 def _key(raw: dict) -> tuple[int | None, str]:
     prelist = str(raw.get("prelist_id") or "").strip()
-    return (int(prelist) if prelist.isdigit() else None), str(raw.get("household") or "").strip()
+    return small_int(prelist), str(raw.get("household") or "").strip()
 
 
 def _attach_entries(parsed: list[Parsed]) -> None:

@@ -6,11 +6,12 @@ linked by KEY/PARENT_KEY (ODK Central) or _index/_parent_index (Kobo).
 """
 
 import csv
-import json
 import re
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+
+from mutakhir.core import jsoninput
 
 SEPARATOR = re.compile(r"[/-]")
 
@@ -38,8 +39,8 @@ def _flatten(record: dict, out: dict | None = None) -> dict:
 
 def read_json(path: Path) -> list[dict]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = jsoninput.loads(path.read_bytes())  # a UTF-8 BOM is allowed
+    except jsoninput.JsonInputError as exc:
         raise ExportError(_("%(path)s is not valid JSON: %(reason)s") % {"path": path.name, "reason": exc}) from exc
     if isinstance(data, dict):
         data = data.get("value") or data.get("results") or []

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
+from mutakhir.accounts.scope import filter_visible
+from mutakhir.core.numbers import small_int
 from mutakhir.registry.display import display_value
 
 from . import access
@@ -42,8 +44,8 @@ def index(request):
         "unassigned": (access.entries_to_assign(user)
                        .select_related("household", "registration", "prelist")[:200]
                        if access.can_assign(user) else []),
-        "verifiers": (get_user_model().objects.filter(role__in=[Role.PSM, Role.TKSK], is_active=True,
-                                                      region__code__startswith=user.scope_prefix or "")
+        "verifiers": (filter_visible(get_user_model().objects.filter(role__in=[Role.PSM, Role.TKSK], is_active=True),
+                                      user, "region_id")
                       if access.can_assign(user) and user.role != Role.PSM else []),
     })
 
@@ -127,7 +129,7 @@ def assign(request, entry_pk):
     entry = access.get_entry_to_assign(request.user, entry_pk)
     verifier = request.user
     if request.user.role != Role.PSM and request.POST.get("verifier"):
-        verifier = get_user_model().objects.filter(pk=request.POST["verifier"]).first() or request.user
+        verifier = get_user_model().objects.filter(pk=small_int(request.POST["verifier"])).first() or request.user
     try:
         verification = do_assign(entry, verifier, actor=request.user)
     except VerificationError as exc:

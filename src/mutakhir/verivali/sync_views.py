@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.numbers import small_int
+
 from . import sync_access as access
 from . import sync_services as services
 from .models import ProposedChange
@@ -125,8 +127,8 @@ def _filtered(request):
     q = request.GET if request.method == "GET" else request.POST
     filters = {k: q.get(k, "") for k in ("sync", "kind", "exact", "status")}
     filters["status"] = filters["status"] or ProposedChange.Status.PROPOSED
-    if filters["sync"].isdigit():
-        changes = changes.filter(sync_id=int(filters["sync"]))
+    if small_int(filters["sync"]) is not None:
+        changes = changes.filter(sync_id=small_int(filters["sync"]))
     if filters["kind"] in ProposedChange.Kind.values:
         changes = changes.filter(kind=filters["kind"])
     if filters["exact"] in ("1", "0"):

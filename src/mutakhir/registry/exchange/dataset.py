@@ -10,7 +10,6 @@ import contextlib
 import csv
 import hashlib
 import io
-import json
 import shutil
 import tempfile
 import zipfile
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from mutakhir.core import jsoninput
 from mutakhir.core.archives import check_archive
 
 from .columns import BY_TABLE, FORMAT_VERSION, TABLES
@@ -101,8 +101,8 @@ def open_dataset(location: str | Path) -> Iterator[Dataset]:
         if MANIFEST in openers:
             with openers[MANIFEST]() as fh:
                 try:
-                    manifest = json.loads(fh.read().decode("utf-8"))
-                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    manifest = jsoninput.loads(fh.read())
+                except jsoninput.JsonInputError as exc:
                     raise DatasetError(_("manifest.json is not valid JSON: %(reason)s") % {"reason": exc}) from exc
         yield Dataset(str(location), sources, manifest)
 

@@ -10,14 +10,13 @@ export (SHA-256 differs from the manifest); a zip bomb; rows outside the decree'
 import csv
 import hashlib
 import io
-import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from mutakhir.core import signing
+from mutakhir.core import jsoninput, signing
 from mutakhir.core.archives import check_archive
 
 from . import PackageError
@@ -52,8 +51,8 @@ class Package:
 def read_manifest(archive: zipfile.ZipFile) -> tuple[dict, bytes]:
     try:
         raw = archive.read("manifest.json")
-        manifest = json.loads(raw)
-    except (KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        manifest = jsoninput.loads(raw)
+    except (KeyError, jsoninput.JsonInputError) as exc:
         raise PackageError(_("Not a Mutakhir package: manifest.json is missing or unreadable.")) from exc
     if not isinstance(manifest, dict) or manifest.get("kind") != "package":
         kind = manifest.get("kind") if isinstance(manifest, dict) else "?"
@@ -78,9 +77,9 @@ def check_signature(archive: zipfile.ZipFile, manifest: dict, raw: bytes) -> str
     from mutakhir.registry.models import DistrictKey
 
     try:
-        signed = json.loads(archive.read(SIGNATURE))
+        signed = jsoninput.loads(archive.read(SIGNATURE))
         fingerprint, signature = str(signed["key"]), str(signed["signature"])
-    except (KeyError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (KeyError, TypeError, jsoninput.JsonInputError) as exc:
         raise PackageError(_("The package is not signed (manifest.sig is missing or unreadable): ask the district "
                              "to send the package from Mutakhir again.")) from exc
     district = str(manifest.get("district") or "")

@@ -8,6 +8,7 @@ Inside any/all/count, attributes are the member's (`member.age`); outside, the h
 """
 
 import difflib
+import math
 import re
 
 from django.utils.translation import gettext as _
@@ -140,7 +141,10 @@ class Parser:
         if k != "num":
             raise RuleError(_("expected a number at column %(col)d") % {"col": vcol}, vcol)
         self.i += 1
-        return sign * float(v), col
+        number = float(v)  # 1e999 and a 400-digit integer read as inf: no rule can compare with that
+        if not math.isfinite(number):
+            raise RuleError(_("the number at column %(col)d is too large") % {"col": vcol}, vcol)
+        return sign * number, col
 
     def value(self, attr: Attr, kind: str):
         k, v, col = self.tokens[self.i]

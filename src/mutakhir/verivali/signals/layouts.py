@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
+from mutakhir.core.numbers import small_int
 from mutakhir.verivali.models import Agency
 
 
@@ -42,9 +43,10 @@ class Column:
 def whole(low: int, high: int):
     def parse(text: str) -> int:
         cleaned = text.replace(".", "").replace(",", "") if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text) else text
-        if not cleaned.isdigit() or not low <= int(cleaned) <= high:
+        number = small_int(cleaned)
+        if number is None or not low <= number <= high:
             raise BadValue(_("a whole number from %(low)s to %(high)s"), low=low, high=high)
-        return int(cleaned)
+        return number
     return parse
 
 

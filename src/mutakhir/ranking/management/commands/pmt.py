@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from mutakhir.core import jsoninput
 from mutakhir.core.progress import progress_bar
 from mutakhir.engines import EngineError
 from mutakhir.ranking.design import explain
@@ -142,8 +143,8 @@ class Command(BaseCommand):
         from mutakhir.ranking.services import do_publish_model
 
         try:
-            data = json.loads(Path(opts["model"]).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
+            data = jsoninput.loads(Path(opts["model"]).read_bytes())
+        except jsoninput.JsonInputError as exc:
             raise CommandError(_("Model file is not valid JSON: %(error)s") % {"error": exc}) from exc
         version = do_publish_model(data, name=opts["name"], note=opts["note"])
         self.stdout.write(self.style.SUCCESS(_("Published %(model)s (ID %(id)s).") % {

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from mutakhir.core.progress import progress_bar
-from mutakhir.registration.access import can_import
+from mutakhir.registration.access import can_import, village_in_scope
 from mutakhir.registration.imports import import_registrations
 from mutakhir.registration.xlsx_template import build_template
 from mutakhir.registry.models import UpdatePeriod
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         period = UpdatePeriod.objects.filter(pk=options["period"]).first()
         if user is None or not can_import(user):
             raise CommandError(f"{options['user']!r} is not an active district operator.")
-        if period is None or not period.region_id.startswith(user.scope_prefix or ""):
+        if period is None or not village_in_scope(user, period.region_id):
             raise CommandError(f"No update period {options['period']} in {user.username}'s area.")
         with progress_bar("Importing registrations", None) as advance:
             run = import_registrations(options["file"], period=period, user=user,
