@@ -64,8 +64,8 @@ def _running(seconds_ago: float, **fields) -> JobRun:
     from django.utils import timezone
 
     beat = timezone.now() - dt.timedelta(seconds=seconds_ago)
-    fields = {"started_at": beat, "heartbeat_at": beat, "region_code": "1901011001"} | fields
-    return JobRun.objects.create(kind="count", state=JobRun.State.RUNNING, **fields)
+    fields = {"kind": "count", "started_at": beat, "heartbeat_at": beat, "region_code": "1901011001"} | fields
+    return JobRun.objects.create(state=JobRun.State.RUNNING, **fields)
 
 
 def test_it_sweeps_only_running_jobs_whose_heartbeat_stopped(db, settings):
@@ -145,14 +145,15 @@ def test_the_progress_line_marks_a_dead_job_interrupted_and_says_run_again(clien
     settings.JOB_STALE_SECONDS = 600
     operator = make_user("district_operator", "1901")
     client.force_login(operator)
-    dead, alive = _running(3600, done=5, total=10), _running(5, done=5, total=10)
+    kind = "registration_import"  # one the operator may follow
+    dead, alive = _running(3600, done=5, total=10, kind=kind), _running(5, done=5, total=10, kind=kind)
     live = client.get(f"/jobs/{alive.pk}/")
     assert live.status_code == 200 and "hx-trigger" in live.text  # still polling
     response = client.get(f"/jobs/{dead.pk}/")
     assert response.status_code == 286 and "hx-trigger" not in response.text  # polling stops
     assert "Terhenti" in response.text and "Jalankan lagi" in response.text
     assert JobRun.objects.get(pk=dead.pk).state == "interrupted"
-    other = _running(3600, region_code="1902011001")  # outside the operator's scope: 404, and not touched
+    other = _running(3600, region_code="1902011001", kind=kind)  # outside the operator's scope: 404, and not touched
     assert client.get(f"/jobs/{other.pk}/").status_code == 404
     assert JobRun.objects.get(pk=other.pk).state == "running"
 

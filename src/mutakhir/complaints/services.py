@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from mutakhir.registration import services as registration_services
+from mutakhir.registration.guard import GuardLimited
 from mutakhir.registration.models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel
 from mutakhir.registration.validation import ValidationFailed
 
@@ -212,6 +213,8 @@ def do_send_to_reverification(user, complaint: Complaint, household) -> Complain
     except registration_services.DuplicateSuspected as exc:
         raise ComplaintError(_("This household already has a registration in the open update period "
                                "(%(numbers)s): follow that one.") % {"numbers": str(exc)}) from exc
+    except GuardLimited as exc:
+        raise ComplaintError(str(exc)) from exc
     locked = _lock(complaint)
     locked.household, locked.registration = household, registration
     _stamp(locked, user, f"re-verification {registration.number}").save(update_fields=["household", "registration"])
