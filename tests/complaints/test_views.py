@@ -39,6 +39,12 @@ def test_the_detail_shows_contact_and_logs_the_view(staff, file, operator):
     assert PersonalDataAccess.objects.get().user == operator
 
 
+def test_the_detail_masks_the_complainants_nik(staff, file):
+    complaint, _ = file(kind="registration", complainant_name="Siti Aminah", complainant_nik="1901014506820002")
+    page = staff.get(reverse("complaints:detail", args=[complaint.ticket])).text
+    assert "1901014506820002" not in page and "1901********0002" in page
+
+
 def test_an_operator_works_a_complaint_through_the_pages(staff, file, operator, make_user):
     complaint, _ = file()
     registrar = make_user(Role.REGISTRAR, VILLAGE_IN)

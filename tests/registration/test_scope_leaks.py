@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from mutakhir.accounts.models import Role
 from mutakhir.core.models import PersonalDataAccess
-from mutakhir.registration import guard, identity
 from mutakhir.registration.imports import import_registrations
 from mutakhir.registration.import_jobs import upload_folder
 from mutakhir.registration.models import Musdes, Registration
@@ -53,7 +52,8 @@ def test_the_api_answers_409_without_the_number_and_logs_it(client, registrar, e
     response = client.post("/api/registrations/", payload(), content_type="application/json",
                            headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 409 and elsewhere.number not in response.text
-    assert response.json()["duplicates"] == [{"number": "", "reason": guard.outside_message()}]
+    assert [d["number"] for d in response.json()["duplicates"]] == [""]
+    assert "outside your area" in response.json()["duplicates"][0]["reason"]
     assert PersonalDataAccess.objects.filter(object_id=str(elsewhere.pk), fields__startswith="duplicate").exists()
 
 
@@ -65,7 +65,7 @@ def test_the_district_office_still_sees_which_registration(client, make_user, el
 
 
 def test_answers_about_other_areas_are_limited_per_user(client, registrar, elsewhere, monkeypatch):
-    monkeypatch.setattr(guard, "OUTSIDE_PER_USER", (2, 3600))
+    monkeypatch.setattr("mutakhir.registration.guard.OUTSIDE_PER_USER", (2, 3600))
     client.force_login(registrar)
     url = reverse("registration:new") + "?channel=aktif"
     codes = [client.post(url, form_data()).status_code for _ in range(3)]
@@ -107,7 +107,7 @@ def test_the_identity_check_prefills_no_kk_and_logs_the_record(desk):
 
 def test_the_identity_check_is_limited_per_user(desk, monkeypatch):
     client, member = desk
-    monkeypatch.setattr(identity, "PER_USER", (2, 3600))
+    monkeypatch.setattr("mutakhir.registration.identity.PER_USER", (2, 3600))
     answers = [client.post(CHECK, {"members-0-nik": HEAD_NIK}).text for _ in range(3)]
     assert member.name in answers[1] and member.name not in answers[2] and "Too many lookups" in answers[2]
     assert PersonalDataAccess.objects.filter(object_type="member").count() == 2
@@ -149,3 +149,20 @@ def test_an_import_failure_does_not_name_the_server_folder(registrar, period, pr
     run = import_registrations(path, period=period, user=registrar, source_name="desa-sukamaju.zip")
     assert run.state == "failed" and "desa-sukamaju.zip" in run.message
     assert str(private_var) not in run.message and "0123abcd" not in run.message
+
+
+def test_an_import_whose_worker_died_does_not_block_the_period(period, registrar, settings):
+    import socket
+    import subprocess
+    import sys
+
+    from mutakhir.core.models import JobRun
+    from mutakhir.registration.import_jobs import JOB_KIND, check_start_import
+
+    settings.JOB_STALE_SECONDS = 600
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    JobRun.objects.create(kind=JOB_KIND, state=JobRun.State.RUNNING, config={"period": period.pk},
+                          worker=f"{socket.gethostname()}:{gone.pid}")
+    check_start_import(period)  # before: "An import into this update period is already in progress" for 600 s
+    assert JobRun.objects.get().state == JobRun.State.INTERRUPTED
