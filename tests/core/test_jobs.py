@@ -222,7 +222,8 @@ def test_a_job_whose_worker_died_is_swept_at_once(db, settings):
 def _no_such_upload(job, progress):
     from django.conf import settings
 
-    open(f"{settings.VAR_DIR}/uploads/registration/0123abcd.zip", "rb")
+    with open(f"{settings.VAR_DIR}/uploads/registration/0123abcd.zip", "rb"):
+        pass
 
 
 def test_a_failed_job_does_not_name_the_server_folders(db, settings, tmp_path):

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from mutakhir.accounts.models import Role
 from mutakhir.core.models import PersonalDataAccess
-from mutakhir.registration.imports import import_registrations
 from mutakhir.registration.import_jobs import upload_folder
+from mutakhir.registration.imports import import_registrations
 from mutakhir.registration.models import Musdes, Registration
 from mutakhir.registration.services import check_registration, do_create_registration
 from mutakhir.registration.tokens import create_token

@@ -3,10 +3,12 @@
 A running job beats: its process stamps `heartbeat_at` every JOB_HEARTBEAT_SECONDS from a small thread
 (and at each progress step). A process killed by SIGKILL, the OOM killer or a power cut stops beating;
 `sweep_stale_jobs` then marks its job interrupted, so the job stops polling as "running" forever and no
-longer blocks a new run. The beat can be late for minutes without the process being dead (SQLite busy with
-the job's own long write), hence the long JOB_STALE_SECONDS; but a job records which process claimed it
-(`worker`, host:pid), and when that process is on this host and gone, the sweep knows at once. It runs when a worker starts (`mutakhir worker`), every minute inside it, when a
-job's progress line is polled, and from `mutakhir jobs sweep`.
+longer blocks a new run. It runs when a worker starts (`mutakhir worker`), every minute inside it, when a
+job's progress line is polled, before an import is refused as busy, and from `mutakhir jobs sweep`.
+
+A beat can be late for minutes while the process lives (SQLite busy with the job's own long write), hence
+the long JOB_STALE_SECONDS. But a job records the process that claimed it (`worker`, host:pid): when that
+process was on this host and is gone, the sweep marks the job at once.
 """
 
 import contextlib

@@ -29,7 +29,6 @@ from .access import (
     import_jobs_for,
     registrations_for,
 )
-from .guard import GuardLimited
 from .forms import (
     IMPORT_MAX_BYTES,
     CitizenStatusForm,
@@ -39,6 +38,7 @@ from .forms import (
     member_formset,
     too_large_message,
 )
+from .guard import GuardLimited
 from .import_jobs import ImportRefused, check_start_import, do_start_import, save_upload
 from .models import Channel, Musdes
 from .services import DuplicateSuspected, check_registration, do_create_registration
@@ -59,10 +59,10 @@ def registration_list(request):
 
 def _show_problems(form, formset, problems: Problems) -> None:
     """Put service problems on the form fields they belong to."""
-    for path, messages in problems.errors.items():
+    for path, texts in problems.errors.items():
         parts = path.split(".")
         target, field = (formset.forms[int(parts[1])], parts[2]) if len(parts) == 3 else (form, parts[0])
-        for message in messages:
+        for message in texts:
             target.add_error(field if field in target.fields else None, message)
 
 
