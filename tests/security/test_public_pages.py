@@ -1,8 +1,9 @@
 """The public pages (citizen status check, complaint follow) share one guard (core/public.py).
 
 Per page: 429 after the limit per client, and for the status check per NIK (not per ticket: ticket numbers
-are public); a client already refused does not use up a key's checks; a refusal is answered at once, before any lookup; a lookup does the same queries and
-waits for the same floor whether or not the record exists; nothing about anybody else is shown. The client
+are public); a client already refused does not use up a key's checks; a refusal is answered at once, before
+any lookup; a lookup does the same queries and waits for the same floor whether or not the record exists;
+nothing about anybody else is shown. The client
 is the connecting address: a client's own X-Forwarded-For is ignored unless TRUSTED_PROXIES say otherwise.
 """
 
