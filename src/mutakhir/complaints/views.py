@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from mutakhir.accounts.backends import REVEAL_IDENTITY
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.regions.models import Region
+from mutakhir.registration.guard import log_outside
+from mutakhir.registration.services import DuplicateSuspected
 from mutakhir.registry.models import Household
 from mutakhir.registry.views import RevealForm
 
@@ -165,7 +167,12 @@ def _reverify(request, complaint):
     form = ReverifyForm(request.POST)
     household_id = form.cleaned_data["household_id"].strip() if form.is_valid() else ""
     household = Household.objects.visible_to(request.user).filter(household_id=household_id).first()
-    complaint = services.do_send_to_reverification(request.user, complaint, household)
+    try:
+        complaint = services.do_send_to_reverification(request.user, complaint, household)
+    except services.ComplaintError as exc:
+        if isinstance(exc.__cause__, DuplicateSuspected):  # logged here: the service's transaction rolled back
+            log_outside(request, exc.__cause__.outside)
+        raise
     return _("Household %(household)s sent to re-verification as registration %(number)s.") % {
         "household": household.household_id, "number": complaint.registration.number}
 
