@@ -38,7 +38,6 @@ from .forms import (
     member_formset,
     too_large_message,
 )
-from .guard import GuardLimited
 from .import_jobs import ImportRefused, check_start_import, do_start_import, save_upload
 from .models import Channel, Musdes
 from .services import DuplicateSuspected, check_registration, do_create_registration
@@ -92,7 +91,7 @@ def registration_new(request):
         except DuplicateSuspected as exc:
             guard.log_outside(request, exc.outside)
             duplicates, warnings = exc.duplicates, clean.warnings
-        except GuardLimited as exc:
+        except guard.GuardLimited as exc:
             form.add_error(None, str(exc))
             status = 429
         except ValidationFailed as exc:
