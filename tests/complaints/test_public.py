@@ -73,12 +73,17 @@ def test_following_is_padded_in_time(client, file, monkeypatch):
     assert time.monotonic() - started >= 0.2
 
 
-def test_following_is_rate_limited_per_ticket(client, file):
+def test_following_is_rate_limited_per_client_so_no_one_burns_a_complainants_checks(client, file):
+    """Tickets are sequential: wrong codes sent for someone's ticket must not lock its owner out (issue 17.11)."""
     complaint, code = file()
     url = reverse("complaints:follow")
-    codes = [client.post(url, {"ticket": complaint.ticket, "code": "AAAA-AAAA"}).status_code for _ in range(6)]
-    assert codes == [200] * 5 + [429]
-    assert "Too many checks" in client.post(url, {"ticket": complaint.ticket, "code": code}).text
+    attacker = {"REMOTE_ADDR": "203.0.113.7"}
+    codes = [client.post(url, {"ticket": complaint.ticket, "code": "AAAA-AAAA"}, **attacker).status_code
+             for _ in range(21)]
+    assert codes == [200] * 20 + [429]
+    assert "Too many checks" in client.post(url, {"ticket": complaint.ticket, "code": code}, **attacker).text
+    owner = client.post(url, {"ticket": complaint.ticket, "code": code}, REMOTE_ADDR="198.51.100.20")
+    assert owner.status_code == 200 and complaint.get_status_display() in owner.text
 
 
 def test_filing_is_rate_limited_per_client(client, regions):

@@ -149,3 +149,27 @@ def test_reverification_refers_to_an_existing_registration(working, file, operat
     other = services.do_assign(operator, other, operator)
     with pytest.raises(services.ComplaintError, match=Registration.objects.get().number):
         services.do_send_to_reverification(operator, other, household)
+
+
+def test_reverification_does_not_name_a_registration_outside_the_handlers_area(client, file, operator, make_user,
+                                                                               valid_household):
+    """Issue 17.1 through the complaint page: the duplicate guard names no registration outside a TKSK's area."""
+    from django.urls import reverse
+    from registration.conftest import payload
+
+    from mutakhir.core.models import PersonalDataAccess
+    from mutakhir.registration.services import check_registration, do_create_registration
+
+    away = make_user(Role.REGISTRAR, VILLAGE_OTHER_SUB)  # another sub-district of the district
+    elsewhere = do_create_registration(away, check_registration(away, payload(region_code=VILLAGE_OTHER_SUB),
+                                                                channel="aktif"))
+    tksk = make_user(Role.TKSK, VILLAGE_IN[:6])
+    complaint, _ = file()
+    services.do_assign(operator, complaint, tksk)
+    household = valid_household(address="Jl. Mawar 1")
+    client.force_login(tksk)
+    page = client.post(reverse("complaints:act", args=[complaint.ticket, "reverify"]),
+                       {"household_id": household.household_id}, follow=True).text
+    assert elsewhere.number not in page and "outside your area" in page
+    logged = PersonalDataAccess.objects.get(fields="duplicate-guard:outside-scope")
+    assert (logged.user, logged.object_id) == (tksk, str(elsewhere.pk))

@@ -39,6 +39,27 @@ def test_the_detail_shows_contact_and_logs_the_view(staff, file, operator):
     assert PersonalDataAccess.objects.get().user == operator
 
 
+def test_the_detail_masks_the_complainants_nik(staff, file):
+    complaint, _ = file(kind="registration", complainant_name="Siti Aminah", complainant_nik="1901014506820002")
+    page = staff.get(reverse("complaints:detail", args=[complaint.ticket])).text
+    assert "1901014506820002" not in page and "1901********0002" in page
+
+
+def test_the_full_nik_is_shown_for_a_logged_reason_only(staff, file, operator, make_user):
+    complaint, _ = file(kind="registration", complainant_name="Siti Aminah", complainant_nik="1901014506820002")
+    url = reverse("complaints:reveal_nik", args=[complaint.ticket])
+    assert url in staff.get(reverse("complaints:detail", args=[complaint.ticket])).text
+    assert staff.get(url).status_code == 405
+    no_reason = staff.post(url, {"field": "nik", "reason": ""})
+    assert no_reason.status_code == 400 and "1901014506820002" not in no_reason.text
+    shown = staff.post(url, {"field": "nik", "reason": "menghubungi pelapor"})
+    assert "1901014506820002" in shown.text
+    logged = PersonalDataAccess.objects.get(action="reveal")
+    assert (logged.user, logged.fields, logged.reason) == (operator, "complainant_nik", "menghubungi pelapor")
+    staff.force_login(make_user(Role.PROGRAM_MANAGER, None))
+    assert staff.post(url, {"field": "nik", "reason": "menghubungi pelapor"}).status_code in (403, 404)
+
+
 def test_an_operator_works_a_complaint_through_the_pages(staff, file, operator, make_user):
     complaint, _ = file()
     registrar = make_user(Role.REGISTRAR, VILLAGE_IN)

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.tasks import task
 
@@ -64,8 +66,8 @@ def _running(seconds_ago: float, **fields) -> JobRun:
     from django.utils import timezone
 
     beat = timezone.now() - dt.timedelta(seconds=seconds_ago)
-    fields = {"started_at": beat, "heartbeat_at": beat, "region_code": "1901011001"} | fields
-    return JobRun.objects.create(kind="count", state=JobRun.State.RUNNING, **fields)
+    fields = {"kind": "count", "started_at": beat, "heartbeat_at": beat, "region_code": "1901011001"} | fields
+    return JobRun.objects.create(state=JobRun.State.RUNNING, **fields)
 
 
 def test_it_sweeps_only_running_jobs_whose_heartbeat_stopped(db, settings):
@@ -145,14 +147,15 @@ def test_the_progress_line_marks_a_dead_job_interrupted_and_says_run_again(clien
     settings.JOB_STALE_SECONDS = 600
     operator = make_user("district_operator", "1901")
     client.force_login(operator)
-    dead, alive = _running(3600, done=5, total=10), _running(5, done=5, total=10)
+    kind = "registration_import"  # one the operator may follow
+    dead, alive = _running(3600, done=5, total=10, kind=kind), _running(5, done=5, total=10, kind=kind)
     live = client.get(f"/jobs/{alive.pk}/")
     assert live.status_code == 200 and "hx-trigger" in live.text  # still polling
     response = client.get(f"/jobs/{dead.pk}/")
     assert response.status_code == 286 and "hx-trigger" not in response.text  # polling stops
     assert "Terhenti" in response.text and "Jalankan lagi" in response.text
     assert JobRun.objects.get(pk=dead.pk).state == "interrupted"
-    other = _running(3600, region_code="1902011001")  # outside the operator's scope: 404, and not touched
+    other = _running(3600, region_code="1902011001", kind=kind)  # outside the operator's scope: 404, and not touched
     assert client.get(f"/jobs/{other.pk}/").status_code == 404
     assert JobRun.objects.get(pk=other.pk).state == "running"
 
@@ -170,3 +173,63 @@ def test_the_commands_sweep(db, settings):
     call_command("jobs", "sweep", stdout=out)
     assert "1 tugas ditandai terhenti" in out.getvalue()
     assert JobRun.objects.get(pk=dead.pk).state == "interrupted" and JobRun.objects.get(pk=alive.pk).state == "running"
+
+
+# --- who follows a progress line; a dead worker found at once; no server paths (issue 17.11) ----------------
+
+def test_a_program_manager_follows_only_the_jobs_of_their_work(client, make_user):
+    from mutakhir.accounts.models import Role
+
+    client.force_login(make_user(Role.PROGRAM_MANAGER, None))
+    imported = _running(5, kind="registration_import", note="Membaca desa-sukamaju.zip")
+    drawn = _running(5, kind="targeting-list")
+    assert client.get(f"/jobs/{imported.pk}/").status_code == 404
+    assert client.get(f"/jobs/{drawn.pk}/").status_code == 200
+    assert client.get(f"/jobs/{_running(5, kind='no-such-kind').pk}/").status_code == 404
+
+
+def test_every_kind_of_job_has_its_followers():
+    from mutakhir.core.views import JOB_READERS
+    from mutakhir.decrees.services import APPROVE_JOB
+    from mutakhir.ranking.services import JOB_KIND as RANKING
+    from mutakhir.registration.import_jobs import JOB_KIND as IMPORT
+    from mutakhir.targeting.services import JOB_KIND as TARGETING
+    from mutakhir.targeting.services import PREVIEW_KIND
+    from mutakhir.verivali.sync_services import JOB_KIND as SYNC
+
+    kinds = {APPROVE_JOB, RANKING, IMPORT, TARGETING, PREVIEW_KIND, SYNC, "match", "dedup", "verivali-signals"}
+    assert kinds <= set(JOB_READERS)
+
+
+def test_a_job_whose_worker_died_is_swept_at_once(db, settings):
+    import socket
+    import subprocess
+    import sys
+
+    from mutakhir.core.jobs import sweep_stale_jobs
+
+    settings.JOB_STALE_SECONDS = 600
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    crashed = _running(1, worker=f"{socket.gethostname()}:{gone.pid}")
+    alive = _running(1, worker=f"{socket.gethostname()}:{os.getpid()}")
+    elsewhere = _running(1, worker=f"another-host:{gone.pid}")  # another host's process: the beat decides
+    assert sweep_stale_jobs() == 1
+    states = dict(JobRun.objects.values_list("pk", "state"))
+    assert (states[crashed.pk], states[alive.pk], states[elsewhere.pk]) == ("interrupted", "running", "running")
+
+
+def _no_such_upload(job, progress):
+    from django.conf import settings
+
+    with open(f"{settings.VAR_DIR}/uploads/registration/0123abcd.zip", "rb"):
+        pass
+
+
+def test_a_failed_job_does_not_name_the_server_folders(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    job = JobRun.objects.create(kind="count")
+    with pytest.raises(FileNotFoundError):
+        run_job(job.pk, _no_such_upload)
+    job.refresh_from_db()
+    assert job.state == "failed" and str(tmp_path) not in job.error and "var/uploads" in job.error

@@ -75,15 +75,15 @@ def test_it_shows_errors_at_the_fields_and_escapes_names(logged_in):
 
 
 def test_the_live_check_validates_and_prefills_from_the_registry(logged_in, make_household):
-    url = reverse("registration:check_identity")
-    assert "16 digits" in logged_in.get(url, {"kind": "nik", "value": "123"}).text
+    url = reverse("registration:check_identity") + "?kind=nik&prefix=members-0"
+    assert "16 digits" in logged_in.post(url, {"value": "123"}).text
     member = make_household(VILLAGE_IN).members.get(relation=1)
     member.nik = HEAD_NIK
     member.save()
-    response = logged_in.get(url, {"kind": "nik", "value": HEAD_NIK, "prefix": "members-0"})
+    response = logged_in.post(url, {"members-0-nik": HEAD_NIK})
     assert member.name in response.text and "unified database" in response.text
     outside = make_household("1902012003").members.get(relation=1)
-    assert outside.name not in logged_in.get(url, {"kind": "nik", "value": outside.nik}).text
+    assert outside.name not in logged_in.post(url, {"value": outside.nik}).text
 
 
 def test_roles_and_scope_guard_the_pages(client, make_user, period, registrar):

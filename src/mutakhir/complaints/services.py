@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from mutakhir.registration import services as registration_services
+from mutakhir.registration.guard import GuardLimited, outside_message
 from mutakhir.registration.models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel
 from mutakhir.registration.validation import ValidationFailed
 
@@ -211,7 +212,9 @@ def do_send_to_reverification(user, complaint: Complaint, household) -> Complain
         registration = registration_services.do_create_registration(user, clean)
     except registration_services.DuplicateSuspected as exc:
         raise ComplaintError(_("This household already has a registration in the open update period "
-                               "(%(numbers)s): follow that one.") % {"numbers": str(exc)}) from exc
+                               "(%(numbers)s): follow that one.") % {"numbers": str(exc) or outside_message()}) from exc
+    except GuardLimited as exc:
+        raise ComplaintError(str(exc)) from exc
     locked = _lock(complaint)
     locked.household, locked.registration = household, registration
     _stamp(locked, user, f"re-verification {registration.number}").save(update_fields=["household", "registration"])

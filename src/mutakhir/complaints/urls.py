@@ -9,5 +9,6 @@ urlpatterns = [
     path("follow/", views.follow_complaint, name="follow"),
     path("villages/", views.village_picker, name="villages"),
     path("<str:ticket>/", views.detail, name="detail"),
+    path("<str:ticket>/reveal-nik/", views.reveal_nik, name="reveal_nik"),
     path("<str:ticket>/<slug:action>/", views.act, name="act"),
 ]

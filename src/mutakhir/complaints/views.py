@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from mutakhir.accounts.backends import REVEAL_IDENTITY
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.regions.models import Region
+from mutakhir.registration.guard import log_outside
+from mutakhir.registration.services import DuplicateSuspected
 from mutakhir.registry.models import Household
+from mutakhir.registry.views import RevealForm
 
 from . import public, services
 from .access import assignable_staff, can_assign, can_handle, can_read, complaints_for, get_complaint_for_user
@@ -110,12 +114,32 @@ def detail(request, ticket):
     complaint = get_complaint_for_user(request.user, ticket)
     if complaint.complainant_name or complaint.complainant_phone or complaint.complainant_nik:
         PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, complaint, fields="complainant")
+    return _detail(request, complaint, RevealForm(initial={"field": "nik"}))
+
+
+def _detail(request, complaint, reveal_form, *, revealed: bool = False, status: int = 200):
     user = request.user
     return render(request, "complaints/detail.html", {
         "c": complaint, "can_handle": can_handle(user) and not user.is_read_only, "can_assign": can_assign(user),
         "assign_form": AssignForm(staff=assignable_staff(complaint), initial={"assignee": complaint.assigned_to_id}),
         "answer_form": AnswerForm(initial={"answer": complaint.answer}), "reverify_form": ReverifyForm(),
-        "history": complaint.history.select_related("history_user").order_by("-history_date")[:20]})
+        "reveal_form": reveal_form, "revealed": revealed, "can_reveal": user.has_perm(REVEAL_IDENTITY),
+        "history": complaint.history.select_related("history_user").order_by("-history_date")[:20]}, status=status)
+
+
+@login_required
+@require_POST
+def reveal_nik(request, ticket):
+    """Show the complainant's full NIK (masked on the page) for a stated reason, kept in the access log."""
+    complaint = get_complaint_for_user(request.user, ticket)
+    if not complaint.complainant_nik or not request.user.has_perm(REVEAL_IDENTITY):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, complaint, form, status=400)
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.REVEAL, complaint, fields="complainant_nik",
+                              reason=form.cleaned_data["reason"])
+    return _detail(request, complaint, form, revealed=True)
 
 
 def _first_error(form) -> str:
@@ -143,7 +167,12 @@ def _reverify(request, complaint):
     form = ReverifyForm(request.POST)
     household_id = form.cleaned_data["household_id"].strip() if form.is_valid() else ""
     household = Household.objects.visible_to(request.user).filter(household_id=household_id).first()
-    complaint = services.do_send_to_reverification(request.user, complaint, household)
+    try:
+        complaint = services.do_send_to_reverification(request.user, complaint, household)
+    except services.ComplaintError as exc:
+        if isinstance(exc.__cause__, DuplicateSuspected):  # logged here: the service's transaction rolled back
+            log_outside(request, exc.__cause__.outside)
+        raise
     return _("Household %(household)s sent to re-verification as registration %(number)s.") % {
         "household": household.household_id, "number": complaint.registration.number}
 

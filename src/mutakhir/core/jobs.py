@@ -4,13 +4,20 @@ A running job beats: its process stamps `heartbeat_at` every JOB_HEARTBEAT_SECON
 (and at each progress step). A process killed by SIGKILL, the OOM killer or a power cut stops beating;
 `sweep_stale_jobs` then marks its job interrupted, so the job stops polling as "running" forever and no
 longer blocks a new run. It runs when a worker starts (`mutakhir worker`), every minute inside it, when a
-job's progress line is polled, and from `mutakhir jobs sweep`.
+job's progress line is polled, before an import is refused as busy, and from `mutakhir jobs sweep`.
+
+A beat can be late for minutes while the process lives (SQLite busy with the job's own long write), hence
+the long JOB_STALE_SECONDS. But a job records the process that claimed it (`worker`, host:pid): when that
+process was on this host and is gone, the sweep marks the job at once.
 """
 
 import contextlib
 import datetime as dt
+import os
+import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -70,7 +77,7 @@ def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> Non
     jobs = JobRun.objects.filter(pk=job_id)
     now = timezone.now()
     if jobs.filter(state=JobRun.State.QUEUED).update(state=JobRun.State.RUNNING, started_at=now,
-                                                     heartbeat_at=now) != 1:
+                                                     heartbeat_at=now, worker=worker_id()) != 1:
         return
 
     def progress(done: int, total: int | None = None, note: str = "") -> None:
@@ -83,9 +90,7 @@ def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> Non
     try:
         result = work(jobs.get(), progress)
     except Exception as exc:
-        # Error texts (a database error's DETAIL, a bad input row) may quote a NIK: keep it masked.
-        jobs.update(state=JobRun.State.FAILED, error=mask_identity_numbers(f"{type(exc).__name__}: {exc}")[:4000],
-                    finished_at=timezone.now())
+        jobs.update(state=JobRun.State.FAILED, error=public_error(exc)[:4000], finished_at=timezone.now())
         raise
     finally:
         if heartbeat is not None:
@@ -93,19 +98,58 @@ def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> Non
     jobs.update(state=JobRun.State.DONE, result=result or {}, finished_at=timezone.now(), error="")
 
 
+def public_error(exc: Exception) -> str:
+    """Return an error as the job's page may show it: NIKs masked, the server's own folders not named.
+
+    A database error's DETAIL or a bad input row may quote a NIK; a file error names the file's place on
+    the server (var/uploads/..., where an upload waits for its job).
+    """
+    text = mask_identity_numbers(f"{type(exc).__name__}: {exc}")
+    for folder in {str(settings.VAR_DIR), str(Path(settings.VAR_DIR).resolve())}:
+        text = text.replace(folder, "var")
+    return text
+
+
+def worker_id() -> str:
+    """Return this process as a job's `worker`: host:pid."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # exists, under another account
+        pass
+    return False
+
+
+def dead_worker_jobs() -> list[int]:
+    """Return the running jobs claimed by a process of this host that no longer exists.
+
+    A process id taken over by a new process looks alive: such a job waits for the heartbeat test instead.
+    """
+    host = socket.gethostname() + ":"
+    running = JobRun.objects.filter(state=JobRun.State.RUNNING, worker__startswith=host)
+    return [pk for pk, worker in running.values_list("pk", "worker")
+            if worker[len(host):].isdigit() and _gone(int(worker[len(host):]))]
+
+
 def stale_jobs(stale_seconds: float | None = None, *, now: dt.datetime | None = None):
-    """Return running jobs whose last beat is older than `stale_seconds` (default JOB_STALE_SECONDS)."""
+    """Return running jobs silent for over `stale_seconds` (default JOB_STALE_SECONDS) or whose process is gone."""
     seconds = settings.JOB_STALE_SECONDS if stale_seconds is None else stale_seconds
     cutoff = (now or timezone.now()) - dt.timedelta(seconds=seconds)
     # Rows claimed before heartbeats existed have none: their start is their last sign of life.
-    return JobRun.objects.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff),
-                                 state=JobRun.State.RUNNING)
+    return JobRun.objects.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+                                 | Q(pk__in=dead_worker_jobs()), state=JobRun.State.RUNNING)
 
 
 def sweep_stale_jobs(stale_seconds: float | None = None, *, jobs=None) -> int:
     """Mark running jobs whose process has stopped beating as interrupted; return how many.
 
-    One UPDATE whose WHERE repeats the staleness test, so a job that beat meanwhile is left running.
+    One UPDATE whose WHERE repeats the staleness test, so a job that beat meanwhile is left running; a job
+    whose process on this host is gone is marked without waiting for its beat to age.
     `jobs` narrows the sweep (e.g. to the job whose progress line is being polled).
     """
     now = timezone.now()

@@ -104,6 +104,8 @@ class JobRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    worker = models.CharField(_("worker process"), max_length=120, blank=True,
+                              help_text=_("host:pid of the process that claimed the job"))
 
     objects = JobRunQuerySet.as_manager()
 

@@ -92,13 +92,22 @@ def over_limit(key: str, limit: Limit) -> bool:
     return used > count
 
 
-def rate_limited(page: str, client: str, key: str, *, per_client: Limit, per_key: Limit) -> bool:
+def limit_reached(key: str, limit: Limit) -> bool:
+    """Return True when `key` has used up its limit, without counting a use (a check before the lookup)."""
+    return (cache.get(key) or 0) >= limit[0]
+
+
+def rate_limited(page: str, client: str, key: str, *, per_client: Limit, per_key: Limit | None) -> bool:
     """Count one use by `client`, then (only if within its limit) one of `key`; True when either is over.
 
-    `key` is hashed into the cache key, so the cache never holds a NIK or a ticket.
+    `key` is hashed into the cache key, so the cache never holds a NIK or a ticket. `per_key=None` limits
+    the client only: where the key is public (a ticket number), a limit on it would let anyone use up the
+    checks of its owner.
     """
     if over_limit(f"{page}:ip:{limit_key(client)}", per_client):
         return True
+    if per_key is None:
+        return False
     return over_limit(f"{page}:key:{hashlib.sha256(key.encode()).hexdigest()[:32]}", per_key)
 
 
@@ -113,7 +122,7 @@ def pad(started: float, seconds: float) -> None:
 
 
 def guarded_lookup[T](page: str, client: str, key: str, lookup: Callable[[], T], *, per_client: Limit,
-                   per_key: Limit, min_seconds: float) -> tuple[T | None, bool]:
+                   per_key: Limit | None, min_seconds: float) -> tuple[T | None, bool]:
     """Return (answer, False) after at least `min_seconds`, or (None, True) at once when rate-limited."""
     started = time.monotonic()
     if rate_limited(page, client, key, per_client=per_client, per_key=per_key):

@@ -14,6 +14,7 @@ from mutakhir.core.models import PersonalDataAccess
 
 from . import flows
 from .access import get_registration_for_user, registrations_for
+from .guard import GuardLimited, log_outside
 from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel, IdempotencyKey, Status
 from .schemas import Problem, RegistrationIn, RegistrationOut, RegistrationPatch, RegistrationRow, WithdrawIn
 from .services import (
@@ -28,7 +29,7 @@ from .tokens import TokenAuth
 from .validation import ValidationFailed
 
 router = Router(auth=TokenAuth(), tags=["registrations"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem}
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
 EXTRA_FIELDS = ("consent", "id_document_seen", "visit_date", "visit_lat", "visit_lon", "reason_proposed")
 
 
@@ -55,6 +56,8 @@ def _problem(exc) -> tuple[int, dict]:
                      "duplicates": [d.as_dict() for d in exc.duplicates]}
     if isinstance(exc, PermissionDenied):
         return 403, {"detail": str(exc) or _("Not allowed.")}
+    if isinstance(exc, GuardLimited):
+        return 429, {"detail": str(exc)}
     return 409, {"detail": str(exc)}
 
 
@@ -92,7 +95,9 @@ def create_registration(request, payload: RegistrationIn,
             if idempotency_key:
                 IdempotencyKey.objects.create(user=request.user, key=idempotency_key, request_sha256=digest,
                                               status_code=201, response=body)
-    except (ValidationFailed, DuplicateSuspected, PermissionDenied) as exc:
+    except (ValidationFailed, DuplicateSuspected, PermissionDenied, GuardLimited) as exc:
+        if isinstance(exc, DuplicateSuspected):
+            log_outside(request, exc.outside)
         return Reply(*_problem(exc))
     except IntegrityError:  # the same key arrived twice at once: answer as the first one did
         seen = IdempotencyKey.objects.filter(user=request.user, key=idempotency_key).first()

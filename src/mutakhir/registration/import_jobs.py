@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mutakhir.core.jobs import start_job
+from mutakhir.core.jobs import start_job, sweep_stale_jobs
 from mutakhir.core.models import JobRun
 from mutakhir.registry.models import UpdatePeriod
 
@@ -51,9 +51,10 @@ def _uploaded(path: str) -> Path:
 
 
 def check_start_import(period) -> None:
-    """Refuse a second import into a period while one is queued or running."""
+    """Refuse a second import into a period while one is queued or running (a dead one is swept first)."""
     busy = JobRun.objects.filter(kind=JOB_KIND, config__period=period.pk,
                                  state__in=[JobRun.State.QUEUED, JobRun.State.RUNNING])
+    sweep_stale_jobs(jobs=busy)
     if busy.exists():
         raise ImportRefused(_("An import into this update period is already in progress: wait until it has "
                               "finished, then upload again."))

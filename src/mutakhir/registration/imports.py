@@ -99,7 +99,9 @@ def import_registrations(path, *, period, user, source_name: str = "",
                     run.state = State.FAILED
                     run.message = _("The file cannot be imported: see the error report.")
         except DatasetError as exc:
-            run.state, run.message = State.FAILED, str(exc)
+            # The message may name the file by its place on the server (the private upload folder): name it
+            # as the user knows it instead.
+            run.state, run.message = State.FAILED, str(exc).replace(str(path), run.source)
         log.close()
         run.errors, run.warnings = log.errors, log.warnings
         run.finished_at = timezone.now()

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import flows
+from . import flows, guard
 from .access import FORM_CHANNELS, can_enter, channels_for
 from .duplicates import Duplicate, find_duplicates
 from .models import Channel, NumberCounter, Registration, RegistrationMember, Status
@@ -24,11 +24,15 @@ class VersionConflict(Exception):
 
 
 class DuplicateSuspected(Exception):
-    """Possible duplicates exist; the caller must show them and ask for confirmation."""
+    """Possible duplicates exist; the caller must show them, ask for confirmation, and log `outside`.
 
-    def __init__(self, duplicates: list[Duplicate]):
-        super().__init__(", ".join(d.number for d in duplicates))
-        self.duplicates = duplicates
+    `duplicates` is what the user may be told (guard.py): those outside the user's scope come as one entry
+    without a number. `outside` holds their numbers, for the access log only (`guard.log_outside`).
+    """
+
+    def __init__(self, duplicates: list[Duplicate], outside: list[str] = ()):
+        super().__init__(", ".join(d.number for d in duplicates if d.number))
+        self.duplicates, self.outside = duplicates, list(outside)
 
 
 @dataclass
@@ -95,11 +99,15 @@ def _member_rows(registration, members: list[dict], user, reason: str) -> None:
 @transaction.atomic
 def do_create_registration(user, clean: Clean, *, confirm_duplicates: bool = False, source_key: str = "",
                            import_run=None) -> Registration:
-    """Save a new registration; raise DuplicateSuspected unless possible duplicates were confirmed."""
+    """Save a new registration; raise DuplicateSuspected unless possible duplicates were confirmed.
+
+    GuardLimited when the user has had too many answers about households outside their area (guard.py).
+    """
     if not confirm_duplicates:
+        guard.check_guard_open(user)
         duplicates = find_duplicates(clean.period, clean.region.code, clean.household["address"], clean.members)
         if duplicates:
-            raise DuplicateSuspected(duplicates)
+            raise DuplicateSuspected(*guard.screen(user, duplicates))
     now = timezone.now()
     number = allocate_numbers(clean.region.code[:4], timezone.localtime(now).year)[0]
     registration = Registration(number=number, update_period=clean.period, region=clean.region,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("status/", views.citizen_status, name="citizen_status"),
     path("musdes/", views.musdes_new, name="musdes_new"),
     path("musdes/<int:pk>/", views.musdes_detail, name="musdes"),
+    path("musdes/<int:pk>/minutes.pdf", views.musdes_minutes, name="musdes_minutes"),
     path("import/", views.import_new, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),

@@ -3,19 +3,20 @@
 import json
 import time
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.core.numbers import small_int
-from mutakhir.registry.models import Member
 
+from . import guard, identity
 from . import receipt as receipts
 from . import status as status_checks
 from .access import (
@@ -59,10 +60,10 @@ def registration_list(request):
 
 def _show_problems(form, formset, problems: Problems) -> None:
     """Put service problems on the form fields they belong to."""
-    for path, messages in problems.errors.items():
+    for path, texts in problems.errors.items():
         parts = path.split(".")
         target, field = (formset.forms[int(parts[1])], parts[2]) if len(parts) == 3 else (form, parts[0])
-        for message in messages:
+        for message in texts:
             target.add_error(field if field in target.fields else None, message)
 
 
@@ -73,11 +74,15 @@ def registration_new(request):
         raise PermissionDenied
     musdes = None
     if channel == Channel.MUSDES:
-        musdes = get_musdes_for_user(request.user, small_int(request.GET.get("musdes", "")))
+        if not request.GET.get("musdes", "").isdigit():
+            # A Musdes household is entered from its deliberation's page: choose or record the deliberation first.
+            messages.info(request, _("Choose the village deliberation (Musdes) first, or record a new one."))
+            return redirect("registration:musdes_new")
+        musdes = get_musdes_for_user(request.user, small_int(request.GET["musdes"]))
     initial = {"region_code": musdes.region_id if musdes else request.user.region_id or ""}
     form = RegistrationForm(request.POST or None, initial=initial, channel=channel)
     formset = member_formset(request.POST or None)
-    duplicates, warnings = [], {}
+    duplicates, warnings, status = [], {}, 200
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = {**form.cleaned_data, "members": [f.cleaned_data for f in formset.forms if f.cleaned_data]}
         try:
@@ -86,33 +91,41 @@ def registration_new(request):
                                                   confirm_duplicates=form.cleaned_data["confirm_duplicates"])
             return redirect("registration:receipt", number=registration.number)
         except DuplicateSuspected as exc:
+            guard.log_outside(request, exc.outside)
             duplicates, warnings = exc.duplicates, clean.warnings
+        except guard.GuardLimited as exc:
+            form.add_error(None, str(exc))
+            status = 429
         except ValidationFailed as exc:
             _show_problems(form, formset, exc.problems)
             warnings = exc.problems.warnings
     return render(request, "registration/form.html", {"form": form, "formset": formset, "channel": channel,
                                                       "channel_label": Channel(channel).label, "musdes": musdes,
-                                                      "duplicates": duplicates, "warnings": warnings})
+                                                      "duplicates": duplicates, "warnings": warnings}, status=status)
 
 
 @login_required
-@require_GET
+@require_POST
 def check_identity(request):
-    """htmx: validate a NIK or KK as typed; offer the registry's record of that NIK when in scope."""
+    """htmx: validate a NIK or KK as typed; offer the registry's record of that NIK when in scope.
+
+    POST only, so the number stays out of URLs, browser history, server logs and the login redirect's `next`.
+    What it offers to fill in (`identity.prefill`) is what the applicant's KTP already shows the desk, in
+    the registry's spelling; each record offered is logged, and lookups are limited per user.
+    """
     if not can_enter(request.user):
         raise PermissionDenied
     kind = "kk" if request.GET.get("kind") == "kk" else "nik"
     prefix = request.GET.get("prefix", "")
-    value = (request.GET.get("value") or request.GET.get(f"{prefix}-{kind}", "")).strip()
+    value = (request.POST.get("value") or request.POST.get(f"{prefix}-{kind}", "")).strip()
     problems = Problems()
     if value:
         (kk_problems if kind == "kk" else nik_problems)(value, problems, kind)
-    known = None
+    known, limited = None, False
     if kind == "nik" and value and not problems.errors:
-        known = Member.objects.visible_to(request.user).active().filter(nik=value).select_related("household").first()
-    prefill = {"name": known.name, "sex": known.sex or "", "kk": known.kk, "birth_place": known.birth_place,
-               "birth_date": known.birth_date.isoformat() if known.birth_date else ""} if known else {}
-    return render(request, "registration/_identity_check.html", {"prefill_json": json.dumps(prefill),
+        known, limited = identity.lookup(request, value)
+    return render(request, "registration/_identity_check.html", {
+        "prefill_json": json.dumps(identity.prefill(known)) if known else "{}", "limited": limited,
         "errors": problems.errors.get(kind, []), "warnings": problems.warnings.get(kind, []), "known": known,
         "value": value, "kind": kind, "prefix": prefix})
 
@@ -167,6 +180,17 @@ def musdes_detail(request, pk):
     musdes = get_musdes_for_user(request.user, pk)
     return render(request, "registration/musdes.html", {"m": musdes,
                                                         "rows": musdes.registrations.prefetch_related("members")})
+
+
+@login_required
+def musdes_minutes(request, pk):
+    """The Musdes minutes (berita acara), to the readers of its village only, logged: never a public media URL."""
+    musdes = get_musdes_for_user(request.user, pk)
+    if not musdes.minutes:
+        raise Http404
+    PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, musdes, fields="minutes")
+    return FileResponse(musdes.minutes.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"musdes-{musdes.region_id}-{musdes.held_on}.pdf")
 
 
 @login_required
