@@ -1,6 +1,5 @@
 """Ranking pages: model versions, runs with their progress, desil counts, movers and their CSV. Thin."""
 
-import csv
 import json
 
 from django import forms
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import download_with_reason
 from mutakhir.core.models import JobRun
+from mutakhir.core.spreadsheets import CsvWriter
 
 from . import access, compare, services
 from .model import ModelError
@@ -143,7 +143,7 @@ def movers_csv(request, pk):
 
 def _movers_file(new, old, moved) -> StreamingHttpResponse:
     """Stream the CSV row by row: a national comparison holds millions of households."""
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())
     rows = (writer.writerow(compare.csv_row(m)) for m in compare.iter_moves(moved, new, old))
     response = StreamingHttpResponse(
         (line for part in ([writer.writerow(compare.csv_header())], rows) for line in part), content_type="text/csv")
