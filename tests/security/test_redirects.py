@@ -100,3 +100,10 @@ def test_login_and_language_never_follow_a_foreign_next(make_user, client, targe
     login = client.post(reverse("login"), {"username": "kasi", "password": "sandi-rahasia-123", "next": target})
     assert login["Location"] == reverse("home")
     assert "evil" not in client.post(reverse("set_language"), {"language": "en", "next": target})["Location"]
+
+
+@pytest.mark.parametrize("target", FOREIGN)
+def test_the_flag_decisions_go_back_to_the_flags_page_only(operator, target):
+    response = operator.post("/verivali/flags/decide/", {"next": target, "action": "send"})
+    assert response.status_code == 302 and response["Location"].startswith("/verivali/flags/")
+    assert "evil" not in response["Location"].split("?")[0]
