@@ -7,7 +7,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from mutakhir.targeting.exports import cell, write_xlsx
+from mutakhir.targeting.exports import write_xlsx
 from mutakhir.targeting.lists import ListError, run_list
 from mutakhir.targeting.quotas import QuotaError, check_quotas, distribute
 from mutakhir.targeting.rules import parse
@@ -115,9 +115,9 @@ def test_it_writes_formula_safe_xlsx(tmp_path):
     src.write_text('a,b\n=HYPERLINK("x"),-1.5\n@SUM(A1),+1\n')
     write_xlsx(src, tmp_path / "x.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "x.xlsx").active
-    assert ws["A2"].value == "'=HYPERLINK(\"x\")" and ws["B2"].value == -1.5
-    assert ws["A3"].value == "'@SUM(A1)" and ws["B3"].value == "'+1"
-    assert cell("-x") == "'-x" and cell("plain") == "plain"
+    assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == ('=HYPERLINK("x")', "s", True)
+    assert ws["B2"].value == -1.5
+    assert ws["A3"].value == "@SUM(A1)" and ws["B3"].value == "+1" and ws["B3"].data_type == "s"
 
 
 @pytest.mark.spark

@@ -13,7 +13,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from .twofactor import confirmed_device, needs_verification
 
 LOGIN_AT, SEEN_AT = "mutakhir_login_at", "mutakhir_seen_at"
-SEEN_RESOLUTION = 60  # seconds: the last-seen time is saved at most once a minute, not on every request
 # Reachable before the second factor: the steps of logging in and out, and the language switch.
 OPEN_VIEWS = {"login", "logout", "two_factor_setup", "two_factor_verify", "set_language"}
 
@@ -24,6 +23,26 @@ def _redirect(request, url):
     return redirect(url)
 
 
+def seen_resolution(idle_seconds: int) -> int:
+    """Seconds the saved last-seen time may lag behind the last request: 1/60 of the idle limit, at least 1.
+
+    Saving it on every request would write the session row on every page and poll; saving it once a minute
+    logged out, under a one-minute limit, a user active 45 s before. With 1/60 of the limit the session is
+    written at most 60 times per idle period (every 30 s under 30 minutes, every second under one minute).
+    """
+    return max(1, idle_seconds // 60)
+
+
+def idle_expired(now: int, seen_at: int, idle_seconds: int) -> bool:
+    """Whether the last request was surely more than `idle_seconds` ago, given the saved last-seen time.
+
+    The last request came at most `seen_resolution - 1` seconds after `seen_at` (any later one is saved),
+    so the session is idle beyond the limit once `now - seen_at` reaches limit + resolution: never before the
+    limit, and at most the resolution after it (1 s per configured minute).
+    """
+    return now - seen_at >= idle_seconds + seen_resolution(idle_seconds)
+
+
 class SessionTimeoutMiddleware:
     """Log out a session idle for SESSION_IDLE_SECONDS or older than SESSION_COOKIE_AGE."""
 
@@ -32,13 +51,13 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            now = int(time.time())
+            now, idle = int(time.time()), settings.SESSION_IDLE_SECONDS
             login_at = request.session.setdefault(LOGIN_AT, now)
             seen_at = request.session.get(SEEN_AT, now)
-            if now - seen_at > settings.SESSION_IDLE_SECONDS or now - login_at > settings.SESSION_COOKIE_AGE:
+            if idle_expired(now, seen_at, idle) or now - login_at > settings.SESSION_COOKIE_AGE:
                 logout(request)
                 return _redirect(request, redirect_to_login(request.get_full_path())["Location"])
-            if SEEN_AT not in request.session or now - seen_at >= SEEN_RESOLUTION:
+            if SEEN_AT not in request.session or now - seen_at >= seen_resolution(idle):
                 request.session[SEEN_AT] = now
         return self.get_response(request)
 

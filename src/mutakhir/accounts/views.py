@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from mutakhir.core.redirects import next_url
 
 from .twofactor import (
     backup_codes_left,
@@ -25,12 +26,6 @@ class TokenForm(forms.Form):
         attrs={"autocomplete": "one-time-code", "autofocus": True}))
 
 
-def _next_url(request) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure())
-    return url if safe else resolve_url("home")
-
-
 def _step(request, template, device, context, *, enrolling=False):
     """Check a posted code against `device`; on success go on (after enrolment: show backup codes)."""
     form = TokenForm(request.POST or None)
@@ -38,13 +33,13 @@ def _step(request, template, device, context, *, enrolling=False):
         if check_token(request, device, form.cleaned_data["token"], allow_backup=not enrolling):
             if enrolling:
                 return _show_backup_codes(request, new_backup_codes(request.user))
-            return redirect(_next_url(request))
+            return redirect(next_url(request))
         form.add_error("token", _("Wrong or expired code. Wait for a new one and try again."))
-    return render(request, template, {"form": form, "next": _next_url(request), **context})
+    return render(request, template, {"form": form, "next": next_url(request), **context})
 
 
 def _show_backup_codes(request, codes):
-    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next_url(request)})
+    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": next_url(request)})
 
 
 @login_required
@@ -64,7 +59,7 @@ def two_factor_verify(request):
     if device is None:
         return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")
     if request.user.is_verified():
-        return redirect(_next_url(request))
+        return redirect(next_url(request))
     return _step(request, "accounts/two_factor_verify.html", device, {})
 
 

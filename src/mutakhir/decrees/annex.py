@@ -7,14 +7,13 @@ file to the signed PDF; the PDF holds the full table only up to PDF_TABLE_MAX_RO
 village above that.
 """
 
-import io
 from collections import Counter, defaultdict
 from itertools import groupby
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from mutakhir.core.spreadsheets import Spreadsheet
 from mutakhir.regions.models import Region
 from mutakhir.registry.display import mask_id
 from mutakhir.verification.models import Outcome
@@ -69,8 +68,8 @@ def annex_xlsx(decree, progress=None) -> bytes:
 
     `progress(rows)` is called every PROGRESS_EVERY rows.
     """
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Annex"))
+    book = Spreadsheet()
+    sheet = book.sheet(_("Annex"))
     sheet.append([_("Decree"), decree.number])
     sheet.append([_("Village code"), _("Village"), _("Household"), _("Head"), "NIK", _("Category"),
                   _("Visit outcome")])
@@ -79,6 +78,4 @@ def annex_xlsx(decree, progress=None) -> bytes:
         sheet.append([code, names.get(code, ""), *row])
         if progress and n % PROGRESS_EVERY == 0:
             progress(n)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()

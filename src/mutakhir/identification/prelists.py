@@ -1,6 +1,5 @@
 """A frozen prelist for people: rows with what to check, and its printable PDF and XLSX versions."""
 
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutakhir.core.spreadsheets import Spreadsheet
 from mutakhir.registration.models import RegistrationMember
 from mutakhir.registry.display import mask_id
 from mutakhir.registry.models import Household, Member
@@ -126,10 +126,8 @@ def pdf(prelist: Prelist) -> bytes:
 
 def xlsx(prelist: Prelist) -> bytes:
     """Return the prelist as an Excel workbook: one row per household, a blank notes column."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Prelist"))
+    book = Spreadsheet()
+    sheet = book.sheet(_("Prelist"))
     sheet.append([_("Village"), prelist.region.name, prelist.region_id, _("Version"), prelist.version])
     sheet.append([_("No."), _("Registration"), _("Registry household"), _("Head of household"), _("Members"),
                   _("Address"), _("Category"), _("What to check"), _("Notes")])
@@ -139,9 +137,7 @@ def xlsx(prelist: Prelist) -> bytes:
                       entry.household.household_id if entry.household else "", row.head,
                       "; ".join(f"{name} ({nik})" for name, nik in row.members), row.address, row.category,
                       "; ".join(row.checks), ""])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def filename(prelist: Prelist, ext: str) -> str:

@@ -1,6 +1,5 @@
 """Ranking pages: model versions, runs with their progress, desil counts, movers and their CSV. Thin."""
 
-import csv
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +18,7 @@ from mutakhir.core import jsoninput
 from mutakhir.core.downloads import download_with_reason
 from mutakhir.core.models import JobRun
 from mutakhir.core.numbers import small_int
+from mutakhir.core.spreadsheets import CsvWriter
 
 from . import access, compare, services
 from .forms import FitForm, PublishForm, SurveyForm
@@ -208,7 +208,7 @@ def movers_csv(request, pk):
 
 def _movers_file(new, old, moved) -> StreamingHttpResponse:
     """Stream the CSV row by row: a national comparison holds millions of households."""
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())
     rows = (writer.writerow(compare.csv_row(m)) for m in compare.iter_moves(moved, new, old))
     response = StreamingHttpResponse(
         (line for part in ([writer.writerow(compare.csv_header())], rows) for line in part), content_type="text/csv")

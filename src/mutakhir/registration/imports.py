@@ -22,7 +22,6 @@ concurrent import of the same households. History rows are written at the end, s
 """
 
 import csv
-import io
 import itertools
 import tempfile
 from pathlib import Path
@@ -31,9 +30,9 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from mutakhir.core.jobs import Progress
+from mutakhir.core.spreadsheets import Spreadsheet, from_csv_field
 from mutakhir.regions.models import Region
 from mutakhir.registry.models import name_key
 
@@ -285,12 +284,10 @@ def _history(run, user) -> None:
 
 
 def issues_to_xlsx(csv_path: Path) -> bytes:
-    """Return the row-level issue report (CSV written by IssueLog) as an .xlsx workbook."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Issues"))
+    """Return the row-level issue report (CSV written by IssueLog, formula-safe) as an .xlsx workbook."""
+    workbook = Spreadsheet()
+    sheet = workbook.sheet(_("Issues"))
     with csv_path.open(encoding="utf-8", newline="") as fh:
         for record in itertools.islice(csv.reader(fh), 1_000_001):
-            sheet.append([int(v) if i == 2 and v.isdigit() else v for i, v in enumerate(record)])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            sheet.append([int(v) if i == 2 and v.isdigit() else from_csv_field(v) for i, v in enumerate(record)])
+    return workbook.to_bytes()

@@ -1,13 +1,11 @@
 """The downloadable .xlsx template for bulk registration: the exchange format's columns, code lists as drop-downs."""
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from mutakhir.core.spreadsheets import Spreadsheet
 from mutakhir.registry import codes
 
 from .exchange_adapter import HOUSEHOLDS, MEMBERS
@@ -23,9 +21,8 @@ EXAMPLES = {
 
 def build_template() -> bytes:
     """Return the template workbook: sheets households, members, and a `codes` sheet feeding the drop-downs."""
-    workbook = Workbook()
-    code_sheet = workbook.active
-    code_sheet.title = "codes"
+    workbook = Spreadsheet(streamed=False)
+    code_sheet = workbook.sheet("codes")
     code_sheet.append(["field", "code", _("label")])
     ranges, row = {}, 2
     for code_list in codes.HOUSEHOLD_CODE_LISTS + codes.MEMBER_CODE_LISTS:
@@ -35,7 +32,7 @@ def build_template() -> bytes:
             row += 1
         ranges[code_list.field] = f"{quote_sheetname('codes')}!$B${first}:$B${row - 1}"
     for table, columns in (("households", HOUSEHOLDS), ("members", MEMBERS)):
-        sheet = workbook.create_sheet(table)
+        sheet = workbook.sheet(table)
         names = [c.name for c in columns if not c.name.startswith("end")]
         sheet.append(names)
         sheet.append([EXAMPLES[table].get(n) for n in names])
@@ -59,7 +56,5 @@ def build_template() -> bytes:
                 for cells in sheet.iter_rows(min_row=2, max_row=TEMPLATE_ROWS, min_col=i, max_col=i):
                     cells[0].number_format = "@"  # text: keep leading zeros and 16 digits
         sheet.freeze_panes = "A2"
-    workbook.move_sheet("codes", offset=2)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    workbook.book.move_sheet("codes", offset=2)
+    return workbook.to_bytes()

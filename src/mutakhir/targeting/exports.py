@@ -1,42 +1,45 @@
-"""List exports: XLSX safe from formula injection, and a PDF summary per region (WeasyPrint)."""
+"""List exports: XLSX (text as text, through core/spreadsheets), and a PDF summary per region (WeasyPrint)."""
 
 import csv
 import re
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from openpyxl import Workbook
+
+from mutakhir.core.spreadsheets import Spreadsheet
 
 XLSX_MAX_ROWS = 1_048_575
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: str):
-    """Return a cell value that a spreadsheet will not run as a formula (text starting = + - @ gets a quote)."""
-    if value and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _typed(value: str):
-    """Return numbers as numbers and text through `cell`."""
+    """Return numbers as numbers, text as it is (the spreadsheet writer keeps it text)."""
     if NUMBER.fullmatch(value):
         return float(value)
-    return cell(value)
+    return value
 
 
 def write_xlsx(csv_path: Path, xlsx_path: Path) -> bool:
-    """Copy a CSV file into a workbook (numbers as numbers, text formula-safe); False if too long."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("list")
+    """Copy a CSV file into a workbook (numbers as numbers, text as text); False if too long."""
+    book = Spreadsheet()
+    sheet = book.sheet("list")
     with open(csv_path, newline="", encoding="utf-8") as fh:
         for n, row in enumerate(csv.reader(fh)):
             if n > XLSX_MAX_ROWS:
                 return False
-            ws.append([_typed(v) for v in row] if n else row)
-    wb.save(xlsx_path)
+            sheet.append([_typed(v) for v in row] if n else row)
+    book.save(xlsx_path)
     return True
+
+
+def xlsx_bytes(header, rows) -> bytes:
+    """Return a header and rows (values as the database gives them) as a one-sheet workbook."""
+    book = Spreadsheet()
+    sheet = book.sheet("list")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    return book.to_bytes()
 
 
 def pdf_bytes(summary: dict, title: str = "") -> bytes:

@@ -1,9 +1,6 @@
 """Targeting pages: programs and their criteria editor, list drawing, lists with exports. Thin: parse, authorise."""
 
-import csv
 import io
-import tempfile
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -21,11 +18,12 @@ from django.views.decorators.http import require_POST
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import JobRun
 from mutakhir.core.numbers import small_int
+from mutakhir.core.spreadsheets import CsvWriter
 from mutakhir.ranking.models import RankingResult, RankingRun
 from mutakhir.registry.models import Household
 
 from . import access, dashboard, services
-from .exports import cell, pdf_bytes, write_xlsx
+from .exports import pdf_bytes, xlsx_bytes
 from .lists import ListError
 from .models import Entry, Unit
 from .rules import RuleError, parse
@@ -228,18 +226,14 @@ def _export(user, blist, fmt: str):
         summary = {"regions": regions, "warnings": [], **{k: sum(r[k] for r in regions)
                                                           for k in ("households", "people", "entered", "exited")}}
         return pdf_bytes(summary, str(blist))
+    rows = entries.values_list(*EXPORT_FIELDS).iterator()
+    if fmt == "xlsx":
+        return xlsx_bytes(EXPORT_FIELDS, rows)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     writer.writerow(EXPORT_FIELDS)
-    for row in entries.values_list(*EXPORT_FIELDS).iterator():
-        writer.writerow(["" if v is None else cell(v) if isinstance(v, str) else v for v in row])
-    if fmt == "csv":
-        return buffer.getvalue()
-    with tempfile.TemporaryDirectory() as tmp:
-        src, dst = Path(tmp) / "list.csv", Path(tmp) / "list.xlsx"
-        src.write_text(buffer.getvalue(), encoding="utf-8")
-        write_xlsx(src, dst)
-        return dst.read_bytes()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 @login_required
@@ -284,12 +278,12 @@ def dashboard_csv(request):
     _require(access.can_read(request.user))
     run = _dashboard_run(request)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     writer.writerow(["figure", "key", "households", "people", "listed", "poor_covered", "poor", "coverage_percent"])
     if run:
         for r in dashboard.desil_figures(request.user, run):
             writer.writerow(["desil", r["desil"], r["households"], r["people"], "", "", "", ""])
         for r in dashboard.coverage(request.user, run):
-            writer.writerow(["coverage", cell(r["program"]), "", "", r["listed"], r["poor_covered"], r["poor"],
+            writer.writerow(["coverage", r["program"], "", "", r["listed"], r["poor_covered"], r["poor"],
                              r["coverage"]])
     return attachment(buffer.getvalue(), EXPORT_FORMATS["csv"], "targeting-figures.csv")

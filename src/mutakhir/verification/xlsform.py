@@ -5,14 +5,13 @@ registry address is pulled from the same file (pulldata). The form carries its p
 as calculated fields, so that an export maps back without relying on server metadata.
 """
 
-import csv
 from pathlib import Path
 
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_  # labels translated per language in _labels()
-from openpyxl import Workbook
 
+from mutakhir.core.spreadsheets import CsvWriter, Spreadsheet
 from mutakhir.registry.codes import BY_FIELD
 
 from .models import MemberStatus, Outcome
@@ -109,7 +108,7 @@ def write_prelist_csv(prelist, path: Path) -> int:
     """Write the pre-loaded attachment: one row per entry (name = household key, label, address, category)."""
     entries = prelist.entries.select_related("household", "registration")
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
+        writer = CsvWriter(fh)
         writer.writerow(["name", "label", "address", "category"])
         n = 0
         for n, e in enumerate(entries, 1):  # noqa: B007 - n counts the rows written
@@ -122,19 +121,18 @@ def write_prelist_csv(prelist, path: Path) -> int:
 def write_xlsform(prelist, out: str | Path, version: str) -> tuple[Path, Path]:
     """Write the XLSForm and, beside it, the prelist CSV to attach; return both paths."""
     out = Path(out)
-    wb = Workbook()
-    survey = wb.active
-    survey.title = "survey"
+    wb = Spreadsheet(streamed=False)
+    survey = wb.sheet("survey")
     survey.append(SURVEY_COLUMNS)
     for r in survey_rows(prelist.pk, prelist.region_id, version):
         labels = r.get("labels", ["", ""])
         survey.append([r["type"], r["name"], *labels, r.get("required", ""), r.get("relevant", ""),
                        r.get("constraint", ""), r.get("calculation", ""), r.get("appearance", "")])
-    choices = wb.create_sheet("choices")
+    choices = wb.sheet("choices")
     choices.append(["list_name", "name", *(f"label::{name}" for _, name in LANGS)])
     for list_name, value, labels in choice_rows():
         choices.append([list_name, value, *labels])
-    settings = wb.create_sheet("settings")
+    settings = wb.sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
     settings.append([f"Verifikasi MPM {prelist.region_id} v{prelist.version}", f"mutakhir_verif_{prelist.pk}",
                      version, LANGS[0][1]])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.numbers import small_int
+from mutakhir.core.redirects import redirect_next
 
 from . import sync_access as access
 from . import sync_services as services
@@ -157,7 +158,7 @@ def _decided(request, change, error: str = ""):
             status=409 if error else 200)
     if error:
         messages.error(request, error)
-    return redirect(request.POST.get("next") or "verivali:changes")
+    return redirect_next(request, "verivali:changes")
 
 
 @login_required
@@ -195,4 +196,4 @@ def bulk_apply(request):
                      % {"n": applied})
     for problem in problems[:20]:
         messages.error(request, problem)
-    return redirect(request.POST.get("next") or "verivali:changes")
+    return redirect_next(request, "verivali:changes")

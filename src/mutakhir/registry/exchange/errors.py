@@ -1,8 +1,9 @@
-"""The row-level issue report: every error and warning of an import, streamed to a CSV file."""
+"""The row-level issue report: every error and warning of an import, streamed to a CSV file (formula-safe)."""
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
+
+from mutakhir.core.spreadsheets import CsvWriter
 
 ERROR, WARNING = "error", "warning"
 REPORT_COLUMNS = ("severity", "file", "row", "column", "code", "value", "message")
@@ -66,7 +67,7 @@ class IssueLog:
         if self.path is not None:
             if self._writer is None:
                 self._file = self.path.open("w", encoding="utf-8", newline="")
-                self._writer = csv.writer(self._file)
+                self._writer = CsvWriter(self._file)
                 self._writer.writerow(REPORT_COLUMNS)
             self._writer.writerow(issue.as_row())
 

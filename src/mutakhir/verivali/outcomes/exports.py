@@ -1,11 +1,11 @@
 """The outcome report as PDF (WeasyPrint; the stylesheet is passed apart, the template has no inline style)
 and as XLSX, for the district to sign off."""
 
-import io
-
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from mutakhir.core.spreadsheets import Spreadsheet
 
 from .figures import COUNTS, LABELS
 
@@ -32,20 +32,16 @@ def pdf(report: dict, period, decree=None, signoff=None) -> bytes:
 
 def xlsx(report: dict, period, decree=None) -> bytes:
     """Return the report as a workbook: totals, one row per village, the desil movement matrix."""
-    from openpyxl import Workbook
-
-    from mutakhir.targeting.exports import cell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Outcomes"))
-    sheet.append([_("Update period"), cell(period.name), _("District"), period.region_id])
-    sheet.append([_("Decree (SK) of the period"), cell(decree.number) if decree else ""])
+    book = Spreadsheet()
+    sheet = book.sheet(_("Outcomes"))
+    sheet.append([_("Update period"), period.name, _("District"), period.region_id])
+    sheet.append([_("Decree (SK) of the period"), decree.number if decree else ""])
     sheet.append([])
     sheet.append([_("Village"), _("Code"), *(str(LABELS[c]) for c in COUNTS)])
     for row in report["villages"]:
-        sheet.append([cell(row["name"]), row["code"], *(row[c] for c in COUNTS)])
+        sheet.append([row["name"], row["code"], *(row[c] for c in COUNTS)])
     sheet.append([_("Total"), "", *(report["totals"][c] for c in COUNTS)])
-    desil = book.create_sheet(_("Desil"))
+    desil = book.sheet(_("Desil"))
     d = report["desil"]
     desil.append([_("Households compared"), d["compared"], _("Moved up"), d["up"], _("Moved down"), d["down"],
                   _("Same desil"), d["same"], _("Left desil 1-4"), d["left_low"], _("Entered desil 1-4"),
@@ -53,9 +49,7 @@ def xlsx(report: dict, period, decree=None) -> bytes:
     desil.append([_("Desil before / after"), *range(1, 11)])
     for n, line in enumerate(d["matrix"], 1):
         desil.append([n, *line])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def filename(period, ext: str) -> str:
