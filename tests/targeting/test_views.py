@@ -162,6 +162,10 @@ def test_bad_list_options_start_no_job(client, make_user, ranked):
     bad = client.post(reverse("targeting:build_list", args=[program.pk]),
                       {"run": ranked.pk, "quotas": "19,9\n1902,1"}, follow=True)
     assert "overlap" in bad.content.decode() and not JobRun.objects.exists()
+    unknown = client.post(reverse("targeting:build_list", args=[program.pk]),
+                          {"run": ranked.pk, "quotas": "1901,9\n1901070,20"}, follow=True)
+    assert "Line 2 (1901070,20): region 1901070 is not in the region list" in unknown.content.decode()
+    assert not JobRun.objects.exists()
 
 
 @pytest.mark.parametrize(("role", "region"), [*MANAGER_SCOPES, *((r, None) for r in READERS),
