@@ -133,20 +133,25 @@ def review_queue(results):
             .select_related("registration__region", "household").order_by("registration__region_id", "pk"))
 
 
-def check_review(result: MatchResult, decision: str, note: str) -> None:
+def check_review(result: MatchResult, decision: str, note: str, household=None) -> None:
+    """Refuse a decision the pair cannot take; `household` is the registry side shown (review.candidate_household)."""
     if not result.review:
         raise IdentificationError(_("This pair does not need review."))
     if decision not in ReviewDecision.Decision.values:
         raise IdentificationError(_("Choose accept, reject or defer."))
+    if decision == ReviewDecision.Decision.ACCEPT and household is None:
+        raise IdentificationError(_("There is no registry household to accept as the same: reject or defer."))
     if decision != ReviewDecision.Decision.ACCEPT and not note.strip():
         raise IdentificationError(_("Give a note when you reject or defer a pair."))
 
 
 @transaction.atomic
-def do_review(user, result: MatchResult, decision: str, note: str = "") -> ReviewDecision:
-    """Record a decision on a pair; accept and reject bind the next match runs of the period."""
+def do_review(user, result: MatchResult, decision: str, note: str = "", household=None) -> ReviewDecision:
+    """Record a decision on a pair (on `household`, the registry side shown, else the run's choice);
+    accept and reject bind the next match runs of the period."""
+    household_id = household.pk if household is not None else result.household_id
     return ReviewDecision.objects.create(result=result, registration_id=result.registration_id,
-                                         household_id=result.household_id, decision=decision,
+                                         household_id=household_id, decision=decision,
                                          note=note.strip()[:2000], decided_by=user)
 
 

@@ -14,7 +14,7 @@ from mutakhir.core.models import PersonalDataAccess
 
 from . import access, duplicates, prelists, services
 from .models import DuplicateCluster, ReviewDecision
-from .review import candidate_household, compare
+from .review import candidate_household, compare, decision_choices, review_reasons
 
 
 def _require(allowed: bool) -> None:
@@ -102,11 +102,11 @@ def review(request, pk):
         _require(access.can_run(request.user))
         decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
         try:
-            services.check_review(result, decision, note)
+            services.check_review(result, decision, note, household)
         except services.IdentificationError as exc:
             error = str(exc)
         else:
-            services.do_review(request.user, result, decision, note)
+            services.do_review(request.user, result, decision, note, household)
             messages.success(request, ReviewDecision.Decision(decision).label)
             return redirect("identification:review_queue")
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, result.registration,
@@ -114,7 +114,8 @@ def review(request, pk):
     household_rows, member_pairs = compare(result, household)
     return render(request, "identification/review.html", {
         "result": result, "household": household, "household_rows": household_rows, "member_pairs": member_pairs,
-        "decisions": result.decisions.select_related("decided_by"), "choices": ReviewDecision.Decision.choices,
+        "decisions": result.decisions.select_related("decided_by"), "choices": decision_choices(household),
+        "reasons": review_reasons(result, household) if result.review else [],
         "can_decide": access.can_run(request.user) and result.review, "error": error,
     }, status=400 if error else 200)
 
