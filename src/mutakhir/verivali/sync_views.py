@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -144,7 +146,7 @@ def change_list(request):
     return render(request, "verivali/sync_changes.html", {
         "page": page, "filters": filters, "can_decide": access.can_decide(request.user),
         "kinds": ProposedChange.Kind.choices, "statuses": ProposedChange.Status.choices,
-        "bulk_count": changes.filter(exact=True, problem="", status=ProposedChange.Status.PROPOSED).count(),
+        "bulk_count": services.bulk_candidates(changes).count(),
     })
 
 
@@ -183,14 +185,27 @@ def change_reject(request, pk):
     return _decided(request, change)
 
 
+def _back(request) -> str:
+    """Return the list the user came from (a path of this site), else the proposed changes."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse("verivali:changes")
+
+
 @login_required
 @require_POST
 def bulk_apply(request):
+    """Apply the filtered exact changes, once the user has confirmed a summary of them (a registry change
+    cannot be undone with a click)."""
     _require(access.can_decide(request.user))
-    changes, _filters = _filtered(request)
+    changes, filters = _filtered(request)
+    if request.POST.get("confirmed") != "1":
+        return render(request, "verivali/bulk_apply_confirm.html", {
+            "summary": services.bulk_summary(changes), "filters": filters, "next": _back(request)})
     applied, problems = services.do_bulk_apply(changes, request.user)
     messages.success(request, ngettext("%(n)d exact change applied.", "%(n)d exact changes applied.", applied)
                      % {"n": applied})
     for problem in problems[:20]:
         messages.error(request, problem)
-    return redirect(request.POST.get("next") or "verivali:changes")
+    return redirect(_back(request))
