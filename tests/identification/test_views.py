@@ -3,6 +3,7 @@
 import pytest
 
 from mutakhir.core.models import JobRun, PersonalDataAccess
+from mutakhir.identification import services
 from mutakhir.identification.models import MatchRun, Prelist, ReviewDecision
 
 from . import scenario
@@ -104,3 +105,23 @@ def test_a_pair_with_several_candidate_households_says_so(logged_in, operator, p
     result = start_run(operator, period[0]).results.get(registration__number="REG-0000")
     page = logged_in.get(f"/identification/review/{result.pk}/").content.decode()
     assert 'value="accept"' in page and "More than one registry household could be this household." in page
+
+
+def test_freezing_every_village_asks_first_with_what_it_makes(logged_in, operator, period, start_run):
+    """The run page's "all villages" leads to a summary (villages, households, open pairs); only its confirmation
+    freezes, and a POST without it (an old form, a double click) freezes nothing."""
+    scenario.duplicate_registry_household("B00000")
+    run = start_run(operator, period[0])
+    villages = len(services.villages_of(run))
+    page = logged_in.get(f"/identification/runs/{run.pk}/").content.decode()
+    assert f'href="/identification/runs/{run.pk}/freeze/"' in page
+    asked = logged_in.post(f"/identification/runs/{run.pk}/freeze/")
+    summary = asked.content.decode()
+    assert asked.status_code == 200 and not Prelist.objects.exists()
+    assert f"{run.results.count()} household(s) go onto the prelists of {villages} villages" in summary
+    assert "1 pair still awaits review" in summary
+    assert f"Yes, freeze {villages} prelists" in summary
+    done = logged_in.post(f"/identification/runs/{run.pk}/freeze/", {"confirmed": "1"})
+    assert done["Location"] == "/identification/prelists/" and Prelist.objects.count() == villages
+    again = logged_in.get(f"/identification/runs/{run.pk}/freeze/").content.decode()
+    assert f"{villages} villages already have a frozen prelist" in again

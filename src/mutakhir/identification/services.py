@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from mutakhir.core.jobs import start_job
@@ -16,7 +16,7 @@ from mutakhir.registry.models import Household, Member
 
 from . import inputs
 from .linkage.run import STEPS, match
-from .models import MatchResult, MatchRun, MemberLink, Prelist, PrelistEntry, ReviewDecision
+from .models import Category, MatchResult, MatchRun, MemberLink, Prelist, PrelistEntry, ReviewDecision
 
 BATCH = 1000
 
@@ -184,6 +184,20 @@ def do_freeze_prelist(user, run: MatchRun, village: str) -> Prelist:
                      review=r.review and r.pk not in decided)
         for r in results], batch_size=BATCH)
     return prelist
+
+
+def freeze_summary(run: MatchRun) -> dict:
+    """Return what freezing every village of a run makes: villages, households by category, pairs still to
+    review, and villages whose frozen prelist gets a new version."""
+    villages = villages_of(run)
+    by_category = dict(run.results.values_list("category").annotate(n=Count("pk")).order_by())
+    decided = ReviewDecision.objects.filter(result__run=run, decision__in=[ReviewDecision.Decision.ACCEPT,
+                                                                          ReviewDecision.Decision.REJECT])
+    return {"villages": len(villages), "households": sum(by_category.values()),
+            "categories": [(label, by_category[value]) for value, label in Category.choices if value in by_category],
+            "unreviewed": run.results.filter(review=True).exclude(pk__in=decided.values("result")).count(),
+            "replaced": Prelist.objects.filter(update_period=run.update_period, region_id__in=villages)
+                                       .values("region_id").distinct().count()}
 
 
 def do_freeze_prelists(user, run: MatchRun, village: str = "") -> list[Prelist]:

@@ -68,8 +68,9 @@ def run(request, pk):
 
 
 @login_required
-@require_POST
 def freeze(request, pk):
+    """Freeze one village's prelist (its row's button), or every village's once the user has confirmed a
+    summary of what that makes (a frozen prelist is final: a mistake means freezing again, as a new version)."""
     _require(access.can_run(request.user))
     obj = access.get_run_for_user(request.user, pk)
     village = request.POST.get("village", "")
@@ -78,6 +79,9 @@ def freeze(request, pk):
     except services.IdentificationError as exc:
         messages.error(request, str(exc))
         return redirect("identification:run", pk=obj.pk)
+    if request.method != "POST" or not (village or request.POST.get("confirmed") == "1"):
+        return render(request, "identification/freeze_confirm.html", {"run": obj,
+                                                                       "summary": services.freeze_summary(obj)})
     frozen = services.do_freeze_prelists(request.user, obj, village)
     if len(frozen) == 1:
         return redirect("identification:prelist", pk=frozen[0].pk)
