@@ -209,8 +209,9 @@ def test_why_explains_a_household(client, make_user, blist):
 
 
 @pytest.mark.parametrize(("role", "shown"), [(Role.PROGRAM_MANAGER, True), (Role.NATIONAL, True),
-                                             (Role.AUDITOR, False)])
+                                             (Role.AUDITOR, True), (Role.REGISTRAR, False)])
 def test_home_shows_the_programs_card(client, make_user, role, shown):
+    """Every role that may read programs finds them on its home page (auditors read, without changing)."""
     login(client, make_user, role)
     assert (reverse("targeting:index") in client.get(reverse("home")).content.decode()) is shown
 
