@@ -11,6 +11,7 @@ from conftest import BANGKA, VILLAGE_IN, new_page, sign_in
 from playwright.sync_api import expect
 
 from mutakhir.accounts.models import Role
+from mutakhir.verivali.models import CivilSync, ProposedChange
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -66,3 +67,23 @@ def test_a_psm_without_a_channel_gets_the_choice_of_theirs(page, make_user):
     expect(page.get_by_role("link", name="New registration (at the office)")).to_have_count(0)
     page.get_by_role("link", name="New registration (PSM visit)").click()
     expect(page).to_have_url(re.compile(r"channel=pasif"))
+
+
+def test_an_operator_confirms_before_bulk_applying_civil_registry_changes(page, make_user, make_household):
+    member = make_household(VILLAGE_IN, members=1).members.get()
+    change = ProposedChange.objects.create(
+        sync=CivilSync.objects.create(region_code=BANGKA, extract="/nonexistent"), kind=ProposedChange.Kind.KK_CHANGE,
+        member=member, household=member.household, region_id=VILLAGE_IN, exact=True, current_value=member.kk,
+        proposed_value="1901012504240001", member_version=member.version, evidence={"method": "nik"})
+    sign_in(page, make_user(Role.DISTRICT_OPERATOR, BANGKA).username)
+    page.locator("main").get_by_role("link", name="Open verivali").click()
+    page.locator("main").get_by_role("link", name="Proposed changes").click()
+    page.get_by_role("button", name="Apply the 1 exact change").click()
+    expect(page.get_by_role("heading", name="Apply the exact changes?")).to_be_visible()
+    expect(page.locator("#bulk-summary")).to_contain_text("1 member(s) of 1 household(s) in 1 village(s)")
+    change.refresh_from_db()
+    assert change.status == "proposed"
+    page.get_by_role("button", name="Yes, apply 1 change").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 exact change applied.")
+    change.refresh_from_db()
+    assert change.status == "applied"
