@@ -29,6 +29,7 @@ def test_a_citizen_finds_the_public_services_from_the_root(warga):
     warga.goto("/")
     expect(warga).to_have_url(re.compile(r"/publik/$"))
     expect(warga.get_by_role("heading", name="Pemutakhiran data kesejahteraan sosial (MPM)")).to_be_visible()
+    warga.screenshot(path="/tmp/mutakhir-publik.png", full_page=True)  # noqa: S108 - where the browser tests put them
     warga.locator("main").get_by_role("link", name="Cek status").click()
     expect(warga).to_have_url(re.compile(r"/publik/cek-status/$"))
     expect(warga.get_by_role("heading", name="Periksa pendaftaran saya")).to_be_visible()
