@@ -167,7 +167,7 @@ def citizen_check(user, address: str, name: str) -> None:
     if known is None:  # a valid NIK that nobody registered: the answer is "no record"
         born = date(1950 + random.randrange(50), 1 + random.randrange(12), 1 + random.randrange(28))
         known = (synthetic_nik("190101", born, 1, random.randrange(9999)), "Budi Santoso")
-    with user.client.post("/registrations/status/", data={"nik": known[0], "name": known[1]},
+    with user.client.post("/publik/cek-status/", data={"nik": known[0], "name": known[1]},
                           headers=csrf(user.client), name=name, catch_response=True) as r:
         expect(r, *((200, 429) if address == ATTACKER_ADDRESS else (200,)))
 
@@ -184,7 +184,7 @@ class Citizen(HttpUser):
         self.client.cookies.clear()
         self.client.close()  # the previous citizen's connection: left open, it would hold a server channel
         self.client.mount("http://", SourceAddress(address))
-        with self.client.get("/registrations/status/", name="status check GET", catch_response=True) as r:
+        with self.client.get("/publik/cek-status/", name="status check GET", catch_response=True) as r:
             expect(r, 200)
         citizen_check(self, address, "status check POST")
 
@@ -197,7 +197,7 @@ class Attacker(HttpUser):
 
     def on_start(self):
         self.client.mount("http://", SourceAddress(ATTACKER_ADDRESS))
-        self.client.get("/registrations/status/", name="attacker GET")
+        self.client.get("/publik/cek-status/", name="attacker GET")
 
     @task
     def hammer(self):

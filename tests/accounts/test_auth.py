@@ -13,8 +13,11 @@ PASSWORD = "sandi-rahasia-123"
 
 
 def test_it_asks_anonymous_visitors_to_log_in(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("registry:search"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    # the root is where a citizen lands: the public front page, which links to the staff login
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse("publik:home"), 302)] and f'href="{LOGIN}"' in response.text
 
 
 def test_it_logs_in_and_out(make_user, client):

@@ -31,7 +31,8 @@ def shot(page, name):
 
 
 def log_in(page, username, password=PASSWORD):
-    page.goto("/")
+    page.goto("/")  # the citizens' front page, with the staff login in its menu
+    page.get_by_role("navigation").get_by_role("link", name="Masuk petugas").click()
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()

@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def test_a_citizen_files_and_follows_and_an_operator_answers(page, operator):
-    page.goto("/complaints/file/")
+    page.goto("/publik/sanggah/")
     page.select_option("#id_kind", "objection")
     for name, value, following in (("province", "19", "regency"), ("regency", "1901", "subdistrict"),
                                    ("subdistrict", "190101", "region_code")):
@@ -38,7 +38,7 @@ def test_a_citizen_files_and_follows_and_an_operator_answers(page, operator):
     expect(page.locator("#complaint-status")).to_contain_text("Answered")
 
     page.context.clear_cookies(name="sessionid")  # signed out; the language cookie stays
-    page.goto("/complaints/follow/")
+    page.goto("/publik/tiket/")
     page.fill("#id_ticket", ticket)
     page.fill("#id_code", code)
     page.locator("form button.primary").click()

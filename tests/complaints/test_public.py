@@ -16,7 +16,7 @@ def filing(**extra):
 
 
 def test_a_citizen_files_anonymously_and_gets_a_ticket(client, regions):
-    response = client.post(reverse("complaints:file"), filing())
+    response = client.post(reverse("publik:complaint"), filing())
     complaint = Complaint.objects.get()
     assert response.status_code == 200 and complaint.ticket in response.text
     assert complaint.complainant_name == "" and complaint.region_id == VILLAGE_IN
@@ -24,23 +24,23 @@ def test_a_citizen_files_anonymously_and_gets_a_ticket(client, regions):
 
 
 def test_a_typed_dotted_code_also_names_the_village(client, regions):
-    client.post(reverse("complaints:file"), filing(region_code="", village_code="19.01.01.1001"))
+    client.post(reverse("publik:complaint"), filing(region_code="", village_code="19.01.01.1001"))
     assert Complaint.objects.get().region_id == VILLAGE_IN
 
 
 def test_it_explains_field_errors(client, regions):
-    response = client.post(reverse("complaints:file"), filing(kind="registration", region_code="1901",
+    response = client.post(reverse("publik:complaint"), filing(kind="registration", region_code="1901",
                                                               complainant_nik="123", text="x" * 2001))
     assert response.status_code == 200 and not Complaint.objects.exists()
     for message in ("Choose your village", "only objections may be anonymous", "exactly 16 digits",
                     "at most 2000 characters"):
         assert message in response.text
-    objection = client.post(reverse("complaints:file"), filing(subject_name=""))
+    objection = client.post(reverse("publik:complaint"), filing(subject_name=""))
     assert "Name the person or household you object to" in objection.text
 
 
 def test_html_in_the_text_is_escaped(client, regions, operator):
-    client.post(reverse("complaints:file"), filing(text="<script>alert(1)</script> rumah mewah",
+    client.post(reverse("publik:complaint"), filing(text="<script>alert(1)</script> rumah mewah",
                                                    subject_name="<b>Kaya</b>"))
     complaint = Complaint.objects.get()
     client.force_login(operator)
@@ -52,7 +52,7 @@ def test_html_in_the_text_is_escaped(client, regions, operator):
 def test_following_shows_status_and_answer_only_with_the_right_code(client, file):
     complaint, code = file(complainant_name="Siti Aminah", complainant_phone="081234567890")
     Complaint.objects.filter(pk=complaint.pk).update(status="answered", answer="Sudah <i>dicek</i>.")
-    url = reverse("complaints:follow")
+    url = reverse("publik:follow")
     ok = client.post(url, {"ticket": complaint.ticket.lower(), "code": code.lower()})
     assert "Answered" in ok.text and "Sudah &lt;i&gt;dicek&lt;/i&gt;." in ok.text
     assert "Siti" not in ok.text and "0812" not in ok.text and "Pak Kaya" not in ok.text
@@ -69,14 +69,14 @@ def test_following_is_padded_in_time(client, file, monkeypatch):
     import time
     monkeypatch.setattr(public, "MIN_SECONDS", 0.2)
     started = time.monotonic()
-    client.post(reverse("complaints:follow"), {"ticket": "ADU-1901-2025-999999", "code": "AAAA-AAAA"})
+    client.post(reverse("publik:follow"), {"ticket": "ADU-1901-2025-999999", "code": "AAAA-AAAA"})
     assert time.monotonic() - started >= 0.2
 
 
 def test_following_is_rate_limited_per_client_so_no_one_burns_a_complainants_checks(client, file):
     """Tickets are sequential: wrong codes sent for someone's ticket must not lock its owner out (issue 17.11)."""
     complaint, code = file()
-    url = reverse("complaints:follow")
+    url = reverse("publik:follow")
     attacker = {"REMOTE_ADDR": "203.0.113.7"}
     codes = [client.post(url, {"ticket": complaint.ticket, "code": "AAAA-AAAA"}, **attacker).status_code
              for _ in range(21)]
@@ -87,12 +87,12 @@ def test_following_is_rate_limited_per_client_so_no_one_burns_a_complainants_che
 
 
 def test_filing_is_rate_limited_per_client(client, regions):
-    codes = [client.post(reverse("complaints:file"), filing()).status_code for _ in range(11)]
+    codes = [client.post(reverse("publik:complaint"), filing()).status_code for _ in range(11)]
     assert codes == [200] * 10 + [429] and Complaint.objects.count() == 10
 
 
 def test_the_village_cascade_narrows_level_by_level(client, regions):
-    url = reverse("complaints:villages")
+    url = reverse("publik:villages")
     provinces = client.get(url).text
     assert 'value="19"' in provinces and 'name="regency" disabled' in provinces
     regencies = client.get(url, {"province": "19"}).text

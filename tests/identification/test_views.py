@@ -3,6 +3,7 @@
 import pytest
 
 from mutakhir.core.models import JobRun, PersonalDataAccess
+from mutakhir.identification import services
 from mutakhir.identification.models import MatchRun, Prelist, ReviewDecision
 
 from . import scenario
@@ -68,3 +69,59 @@ def test_it_reviews_freezes_and_downloads(logged_in, operator, period, start_run
     assert xlsx.status_code == 200 and "attachment" in xlsx["Content-Disposition"]
     exports = PersonalDataAccess.objects.filter(action="export", object_type="prelist", object_id=str(prelist.pk))
     assert sorted(exports.values_list("fields", "reason")) == [("pdf", reason["reason"]), ("xlsx", reason["reason"])]
+
+
+def _uncertain_new_pair(operator, period, probability=0.7):
+    """A result the run left to a person with no registry household on the other side (household and links empty)."""
+    from mutakhir.identification.models import MatchResult, MemberLink
+    from mutakhir.registration.models import Registration
+
+    job = JobRun.objects.create(kind="match", region_code="1901", state=JobRun.State.DONE)
+    run = MatchRun.objects.create(update_period=period, region_id="1901", job=job, created_by=operator)
+    registration = Registration.objects.get(number="NEW-0000")
+    result = MatchResult.objects.create(run=run, registration=registration, category="new", review=True,
+                                        match_probability=probability)
+    head = registration.members.order_by("position").first()
+    MemberLink.objects.create(result=result, registration_member=head, member=None, match_probability=probability)
+    return result, head
+
+
+def test_a_pair_without_a_registry_household_offers_no_same_household_and_says_why(logged_in, operator, period):
+    """Nothing on the registry side: no "Accept: same household", and the page says why the pair is uncertain."""
+    result, head = _uncertain_new_pair(operator, period[0])
+    page = logged_in.get(f"/identification/review/{result.pk}/").content.decode()
+    assert 'value="accept"' not in page and "Accept: same household" not in page
+    assert 'value="reject"' in page and 'value="defer"' in page
+    assert "the strongest pair of people scores 0.70: between 0.50 and 0.95" in page
+    assert f"{head.name} resembles a registry person (probability 0.70) but was not linked." in page
+    assert "there is nothing to call the same household" in page
+    refused = logged_in.post(f"/identification/review/{result.pk}/", {"decision": "accept", "note": ""})
+    assert refused.status_code == 400 and "no registry household to accept" in refused.content.decode()
+    assert not ReviewDecision.objects.exists()
+
+
+def test_a_pair_with_several_candidate_households_says_so(logged_in, operator, period, start_run):
+    scenario.duplicate_registry_household("B00000")
+    result = start_run(operator, period[0]).results.get(registration__number="REG-0000")
+    page = logged_in.get(f"/identification/review/{result.pk}/").content.decode()
+    assert 'value="accept"' in page and "More than one registry household could be this household." in page
+
+
+def test_freezing_every_village_asks_first_with_what_it_makes(logged_in, operator, period, start_run):
+    """The run page's "all villages" leads to a summary (villages, households, open pairs); only its confirmation
+    freezes, and a POST without it (an old form, a double click) freezes nothing."""
+    scenario.duplicate_registry_household("B00000")
+    run = start_run(operator, period[0])
+    villages = len(services.villages_of(run))
+    page = logged_in.get(f"/identification/runs/{run.pk}/").content.decode()
+    assert f'href="/identification/runs/{run.pk}/freeze/"' in page
+    asked = logged_in.post(f"/identification/runs/{run.pk}/freeze/")
+    summary = asked.content.decode()
+    assert asked.status_code == 200 and not Prelist.objects.exists()
+    assert f"{run.results.count()} household(s) go onto the prelists of {villages} villages" in summary
+    assert "1 pair still awaits review" in summary
+    assert f"Yes, freeze {villages} prelists" in summary
+    done = logged_in.post(f"/identification/runs/{run.pk}/freeze/", {"confirmed": "1"})
+    assert done["Location"] == "/identification/prelists/" and Prelist.objects.count() == villages
+    again = logged_in.get(f"/identification/runs/{run.pk}/freeze/").content.decode()
+    assert f"{villages} villages already have a frozen prelist" in again

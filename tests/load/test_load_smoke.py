@@ -46,7 +46,7 @@ def server():
     thread = threading.Thread(target=wsgi.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{wsgi.effective_port}"
-    for page in ("/registrations/status/", "/accounts/login/"):  # first requests import and compile a lot
+    for page in ("/publik/cek-status/", "/accounts/login/"):  # first requests import and compile a lot
         urlopen(url + page, timeout=60).close()  # noqa: S310 (our own loopback server)
     yield url
     wsgi.close()

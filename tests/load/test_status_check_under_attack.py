@@ -29,7 +29,7 @@ def test_a_refused_client_does_not_use_up_a_nik(monkeypatch):
 
 def test_a_refusal_is_answered_at_once_and_an_answer_is_padded(client, monkeypatch):
     monkeypatch.setattr(status_checks, "MIN_SECONDS", 1.0)
-    url, data = reverse("registration:citizen_status"), {"nik": NIK, "name": "Budi Santoso"}
+    url, data = reverse("publik:status"), {"nik": NIK, "name": "Budi Santoso"}
     timings = []
     for _ in range(3):
         started = time.monotonic()

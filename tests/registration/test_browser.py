@@ -39,7 +39,7 @@ def test_a_registrar_registers_and_the_citizen_checks(page, registrar, monkeypat
     expect(page.locator("#registration-number")).to_have_text(number)
     page.screenshot(path="/tmp/mutakhir-registration-receipt.png", full_page=True)  # noqa: S108
     page.context.clear_cookies()
-    page.goto("/registrations/status/")
+    page.goto("/publik/cek-status/")
     page.fill("#id_nik", HEAD_NIK)
     page.fill("#id_name", "Budi Santoso")
     page.locator("form button.primary").click()

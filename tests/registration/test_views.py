@@ -129,7 +129,7 @@ def citizen(client, registrar, monkeypatch):
 
 
 def test_a_citizen_sees_only_their_own_masked_status(citizen):
-    url = reverse("registration:citizen_status")
+    url = reverse("publik:status")
     response = citizen.post(url, {"nik": HEAD_NIK, "name": "budi  santoso"})
     assert "B*** S******" in response.text and Registration.objects.get().number in response.text
     assert "Budi" not in response.text.split("status-answer")[1] and "Sri" not in response.text
@@ -140,7 +140,7 @@ def test_a_citizen_sees_only_their_own_masked_status(citizen):
 
 
 def test_the_citizen_check_is_rate_limited_per_nik_and_padded(citizen, monkeypatch):
-    url = reverse("registration:citizen_status")
+    url = reverse("publik:status")
     codes = [citizen.post(url, {"nik": HEAD_NIK, "name": "x"}).status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]
     monkeypatch.setattr(status_checks, "MIN_SECONDS", 0.2)

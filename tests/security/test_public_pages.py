@@ -64,12 +64,12 @@ def complaint(regions):
 
 
 def status_post(client, nik=NIK, name="Budi Santoso", addr="203.0.113.7", **headers):
-    return client.post(reverse("registration:citizen_status"), {"nik": nik, "name": name}, REMOTE_ADDR=addr,
+    return client.post(reverse("publik:status"), {"nik": nik, "name": name}, REMOTE_ADDR=addr,
                        **headers)
 
 
 def follow_post(client, ticket, code="AAAA-AAAA", addr="203.0.113.7", **headers):
-    return client.post(reverse("complaints:follow"), {"ticket": ticket, "code": code}, REMOTE_ADDR=addr, **headers)
+    return client.post(reverse("publik:follow"), {"ticket": ticket, "code": code}, REMOTE_ADDR=addr, **headers)
 
 
 def answer_section(response, marker):

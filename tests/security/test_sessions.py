@@ -41,7 +41,7 @@ def test_it_logs_out_after_inactivity(make_user, client):
     response = client.get(reverse("registry:search"))
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
     assert "_auth_user_id" not in client.session
-    assert client.get("/")["Location"].startswith(LOGIN)
+    assert client.get(reverse("registry:search"))["Location"].startswith(LOGIN)
 
 
 def test_it_logs_out_eight_hours_after_login_however_active(make_user, client):

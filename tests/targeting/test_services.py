@@ -59,12 +59,20 @@ def test_it_lists_people_for_person_programs(ranked):
     assert blist.entries.filter(status="selected").exclude(record_id="").count() == 4
 
 
-def test_it_checks_quota_text():
+def test_it_checks_quota_text(regions):
     assert services.check_list_options("region_code,quota\n19.01,4\n1902,3\n", 2) == {"1901": 4, "1902": 3}
     with pytest.raises(services.TargetingError, match="overlap"):
         services.check_list_options("19,4\n1902,3", 0)
     with pytest.raises(services.TargetingError):
         services.check_list_options("1901", 0)
+
+
+def test_a_quota_line_with_an_unknown_region_is_refused_with_its_line(regions):
+    """`1901070,20` names no region: refused with the line and the region, not dropped from the list."""
+    with pytest.raises(services.TargetingError, match=r"Line 2 \(1901070,20\): region 1901070 is not in the region"):
+        services.check_list_options("1901,10\n1901070,20\n", 0)
+    with pytest.raises(services.TargetingError, match=r"Line 2 \(19.01,3\): region 1901 is already on line 1"):
+        services.check_list_options("1901,10\n19.01,3\n", 0)
 
 
 def test_it_copies_the_run_once_and_reads_the_registry_each_time(ranked, make_household,

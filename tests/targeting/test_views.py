@@ -162,6 +162,10 @@ def test_bad_list_options_start_no_job(client, make_user, ranked):
     bad = client.post(reverse("targeting:build_list", args=[program.pk]),
                       {"run": ranked.pk, "quotas": "19,9\n1902,1"}, follow=True)
     assert "overlap" in bad.content.decode() and not JobRun.objects.exists()
+    unknown = client.post(reverse("targeting:build_list", args=[program.pk]),
+                          {"run": ranked.pk, "quotas": "1901,9\n1901070,20"}, follow=True)
+    assert "Line 2 (1901070,20): region 1901070 is not in the region list" in unknown.content.decode()
+    assert not JobRun.objects.exists()
 
 
 @pytest.mark.parametrize(("role", "region"), [*MANAGER_SCOPES, *((r, BANGKA) for r in READERS),
@@ -206,8 +210,9 @@ def test_why_explains_a_household(client, make_user, blist):
 
 
 @pytest.mark.parametrize(("role", "shown"), [(Role.PROGRAM_MANAGER, True), (Role.NATIONAL, True),
-                                             (Role.AUDITOR, False)])
+                                             (Role.AUDITOR, True), (Role.REGISTRAR, False)])
 def test_home_shows_the_programs_card(client, make_user, role, shown):
+    """Every role that may read programs finds them on its home page (auditors read, without changing)."""
     login(client, make_user, role)
     assert (reverse("targeting:index") in client.get(reverse("home")).content.decode()) is shown
 

@@ -65,7 +65,8 @@ def test_it_lets_only_deciders_inside_the_region_decide(role, inside, action, pr
 
 @pytest.mark.parametrize(("role", "inside"), CASES)
 def test_bulk_apply_touches_only_the_region_of_the_user(role, inside, proposed, make_user, client):
-    response = signed_in(client, make_user, role, inside).post("/verivali/sync/changes/bulk-apply/")
+    response = signed_in(client, make_user, role, inside).post("/verivali/sync/changes/bulk-apply/",
+                                                                 {"confirmed": "1"})
     proposed.refresh_from_db()
     assert response.status_code == (302 if role in DECIDERS else 403)
     assert (proposed.status == "applied") is (role in DECIDERS and inside)
@@ -107,3 +108,22 @@ def test_an_operator_starts_a_sync_by_upload(regions, make_user, client, tmp_pat
     assert response.status_code == 302 and response.url == f"/verivali/sync/{sync.pk}/"
     assert (sync.region_code, sync.job.kind) == ("1901", "civil_sync")
     assert client.get("/verivali/sync/").status_code == 200
+
+
+def test_bulk_apply_asks_first_with_what_it_will_do(proposed, make_user, client):
+    """The first click shows how many changes, members, households and villages; only the confirmation applies."""
+    signed_in(client, make_user, Role.DISTRICT_OPERATOR, True)
+    listing = client.get("/verivali/sync/changes/?kind=kk_change").content.decode()
+    assert "Apply the 1 exact change" in listing
+    asked = client.post("/verivali/sync/changes/bulk-apply/", {"kind": "kk_change", "next": "https://evil.example/"})
+    proposed.refresh_from_db()
+    assert asked.status_code == 200 and proposed.status == "proposed"
+    page = asked.content.decode()
+    assert "1 change will be written into the registry: 1 member(s) of 1 household(s) in 1 village(s)." in page
+    assert "New family card (KK)" in page and 'name="confirmed" value="1"' in page
+    assert 'name="kind" value="kk_change"' in page
+    assert "evil.example" not in page
+    done = client.post("/verivali/sync/changes/bulk-apply/", {"kind": "kk_change", "confirmed": "1",
+                                                              "next": "/verivali/sync/changes/?kind=kk_change"})
+    proposed.refresh_from_db()
+    assert done["Location"] == "/verivali/sync/changes/?kind=kk_change" and proposed.status == "applied"

@@ -7,6 +7,7 @@ from mutakhir.core.views import home, job_status
 urlpatterns = [
     path("", home, name="home"),
     path("jobs/<int:pk>/", job_status, name="job_status"),
+    path("publik/", include("mutakhir.core.public_urls")),
     path("accounts/", include("mutakhir.accounts.urls")),
     path("registry/", include("mutakhir.registry.urls")),
     path("registrations/", include("mutakhir.registration.urls")),

@@ -7,23 +7,40 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from mutakhir.accounts.models import Role
+from mutakhir.complaints import access as complaint_access
 from mutakhir.complaints.models import Complaint
 from mutakhir.regions.codes import LEVEL_LENGTHS
 from mutakhir.regions.models import Region
+from mutakhir.registration import access as registration_access
 from mutakhir.registry.models import Household, Member
 
-# What each role does (DOMAIN.md, "Who uses it"); none of these stages is built yet.
+# What each role does (DOMAIN.md, "Who uses it") where no stage page of its own says it.
 ROLE_TASKS = {
-    Role.REGISTRAR: [(_("Registrations"), _("Record active registrations of your village: applicants who come "
-                                            "to the village office with a KTP or KK."),
-                      "registration:list", _("Open registrations"))],
-    Role.PSM: [(_("Passive registration"), _("Propose households you visit, or that the village deliberation "
-                                             "(Musdes) names, for registration."),
-                "registration:list", _("Open registrations"))],
     Role.AUDITOR: [(_("Read-only overview"), _("Read everything in your scope; you change nothing. Revealing a "
                                                "full NIK or KK needs a reason and is logged."), None, "")],
 }
 """Role cards without a page of their own elsewhere on the home page: (title, text, URL name, link)."""
+
+REGISTRATION_CARDS = {
+    Role.REGISTRAR: (_("Registrations"), _("Record active registrations of your village: applicants who come "
+                                           "to the village office with a KTP or KK.")),
+    Role.PSM: (_("Passive registration"), _("Propose households you visit, or that the village deliberation "
+                                            "(Musdes) names, for registration.")),
+    Role.TKSK: (_("Registrations"), _("Propose households you visit, or that a village deliberation (Musdes) "
+                                      "names, and follow the registrations of your sub-district.")),
+    Role.DISTRICT_OPERATOR: (_("Registrations"), _("Enter registrations of every channel, import them in bulk "
+                                                   "from a spreadsheet, and follow those of the district.")),
+}
+READ_REGISTRATIONS_CARD = (_("Registrations"), _("The registrations of your area: who registered, through which "
+                                                 "channel, and where each stands."))
+
+
+def registration_card(user) -> dict | None:
+    """Return the registrations card of the user's role (title, text, whether to offer the bulk import), if any."""
+    if not registration_access.can_read(user):
+        return None
+    title, text = REGISTRATION_CARDS.get(user.role, READ_REGISTRATIONS_CARD)
+    return {"title": title, "text": text, "can_import": registration_access.can_import(user)}
 
 
 @dataclass
@@ -59,12 +76,9 @@ def registry_figures(user) -> Figures | None:
                    ended=totals["ended"], by_region=by_region, breakdown_label=BREAKDOWN_LABELS.get(level, ""))
 
 
-COMPLAINT_ROLES = {Role.DISTRICT_OPERATOR, Role.REGISTRAR}
-
-
 def complaint_counts(user) -> dict | None:
-    """Return the open and overdue complaints of the user's scope, for district operators and registrars."""
-    if user.role not in COMPLAINT_ROLES:
+    """Return the open and overdue complaints of the user's scope, for the roles that read the complaint queue."""
+    if not complaint_access.can_read(user):
         return None
     open_complaints = Complaint.objects.visible_to(user).open()
     return {"open": open_complaints.count(), "overdue": open_complaints.overdue().count()}

@@ -1,23 +1,34 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.module_loading import import_string
 
 from mutakhir.accounts.backends import VIEW_HOUSEHOLD
+from mutakhir.decrees import access as decrees_access
 from mutakhir.identification import access as identification_access
 from mutakhir.ranking import access as ranking_access
 from mutakhir.registry import access as registry_access
+from mutakhir.targeting import access as targeting_access
+from mutakhir.verification import access as verification_access
 
-from .dashboard import ROLE_TASKS, complaint_counts, registry_figures
+from .dashboard import ROLE_TASKS, complaint_counts, registration_card, registry_figures
 from .jobs import sweep_stale_jobs
 from .models import JobRun
 
 
-@login_required
+def public_home(request):
+    """The citizens' front page: check a registration, file an objection or a proposal, follow a ticket."""
+    return render(request, "core/public_home.html")
+
+
 def home(request):
+    """A role's home page; a visitor who is not logged in is most likely a citizen: the public front page."""
     user = request.user
+    if not user.is_authenticated:
+        return redirect("publik:home")
     return render(request, "core/home.html", {
         "tasks": ROLE_TASKS.get(user.role, []),
+        "registrations": registration_card(user),
         "figures": registry_figures(user),
         "complaints": complaint_counts(user),
         "can_search": user.has_perm(VIEW_HOUSEHOLD),
@@ -26,6 +37,9 @@ def home(request):
         "duplicates": identification_access.can_read_dedup(user),
         "ranking": ranking_access.can_read_runs(user),
         "packages": registry_access.can_receive_packages(user),
+        "verification": verification_access.can_read(user),
+        "decrees": decrees_access.can_read(user),
+        "programs": targeting_access.can_read(user),
     })
 
 

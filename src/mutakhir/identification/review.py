@@ -3,11 +3,15 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from mutakhir.registration.models import HOUSEHOLD_FIELDS
 from mutakhir.registry.display import display_value
 from mutakhir.registry.models import Household, Member
 
-from .models import MatchResult
+from .linkage.households import REVIEW_BAND
+from .models import MatchResult, ReviewDecision
 
 MEMBER_COMPARED = ("name", "nik", "kk", "sex", "birth_date", "birth_place", "relation", "education", "work_status",
                    "work_sector")
@@ -72,3 +76,46 @@ def compare(result: MatchResult, household: Household | None) -> tuple[list[Row]
         for other in household.members.filter(ended_at__isnull=True).exclude(pk__in=used):
             pairs.append(MemberPair(None, other, None, _rows(Member, None, other, MEMBER_COMPARED)))
     return household_rows, pairs
+
+
+def _p(probability: float) -> str:
+    return number_format(probability, 2)
+
+
+def review_reasons(result: MatchResult, household: Household | None) -> list[str]:
+    """Say why the run left this pair to a person, from what it stored: the probabilities against the review band.
+
+    The run flags a pair when a link's probability falls in REVIEW_BAND, when no household was chosen but
+    the strongest pair of people falls in it, or when several registry households were candidates (the
+    remaining case: the run chose a household and no link is in the band).
+    """
+    lo, hi = REVIEW_BAND
+    band = {"lo": _p(lo), "hi": _p(hi)}
+    reasons = []
+    if result.household_id is None and result.match_probability is not None and lo <= result.match_probability < hi:
+        reasons.append(_("No registry household was chosen, yet the strongest pair of people scores %(p)s: between "
+                         "%(lo)s and %(hi)s the run cannot tell new from known.")
+                       % {"p": _p(result.match_probability), **band})
+    for link in result.member_links.select_related("registration_member"):
+        p = link.match_probability
+        if p is None or not lo <= p < hi:
+            continue
+        name = link.registration_member.name
+        if link.member_id:
+            reasons.append(_("%(name)s is linked to a registry person with probability %(p)s, below the %(hi)s "
+                             "the run needs to be sure.") % {"name": name, "p": _p(p), **band})
+        else:
+            reasons.append(_("%(name)s resembles a registry person (probability %(p)s) but was not linked.")
+                           % {"name": name, "p": _p(p)})
+    if not reasons and result.household_id is not None:
+        reasons.append(_("More than one registry household could be this household."))
+    if household is None:
+        reasons.append(_("No registry household shares a linked person with this registration: there is nothing "
+                         "to call the same household."))
+    return reasons
+
+
+def decision_choices(household: Household | None) -> list[tuple[str, str]]:
+    """Return the decisions a reviewer may take: "same household" only when there is a household to be the same as."""
+    return [(value, label) for value, label in ReviewDecision.Decision.choices
+            if household is not None or value != ReviewDecision.Decision.ACCEPT]

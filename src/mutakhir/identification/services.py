@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from mutakhir.core.jobs import start_job
@@ -16,7 +16,7 @@ from mutakhir.registry.models import Household, Member
 
 from . import civil, inputs
 from .linkage.run import STEPS, match
-from .models import MatchResult, MatchRun, MemberLink, Prelist, PrelistEntry, ReviewDecision
+from .models import Category, MatchResult, MatchRun, MemberLink, Prelist, PrelistEntry, ReviewDecision
 from .supersede import take_over, unsettled
 
 BATCH = 1000
@@ -141,20 +141,25 @@ def review_queue(results):
             .select_related("registration__region", "household").order_by("registration__region_id", "pk"))
 
 
-def check_review(result: MatchResult, decision: str, note: str) -> None:
+def check_review(result: MatchResult, decision: str, note: str, household=None) -> None:
+    """Refuse a decision the pair cannot take; `household` is the registry side shown (review.candidate_household)."""
     if not result.review:
         raise IdentificationError(_("This pair does not need review."))
     if decision not in ReviewDecision.Decision.values:
         raise IdentificationError(_("Choose accept, reject or defer."))
+    if decision == ReviewDecision.Decision.ACCEPT and household is None:
+        raise IdentificationError(_("There is no registry household to accept as the same: reject or defer."))
     if decision != ReviewDecision.Decision.ACCEPT and not note.strip():
         raise IdentificationError(_("Give a note when you reject or defer a pair."))
 
 
 @transaction.atomic
-def do_review(user, result: MatchResult, decision: str, note: str = "") -> ReviewDecision:
-    """Record a decision on a pair; accept and reject bind the next match runs of the period."""
+def do_review(user, result: MatchResult, decision: str, note: str = "", household=None) -> ReviewDecision:
+    """Record a decision on a pair (on `household`, the registry side shown, else the run's choice);
+    accept and reject bind the next match runs of the period."""
+    household_id = household.pk if household is not None else result.household_id
     return ReviewDecision.objects.create(result=result, registration_id=result.registration_id,
-                                         household_id=result.household_id, decision=decision,
+                                         household_id=household_id, decision=decision,
                                          note=note.strip()[:2000], decided_by=user)
 
 
@@ -190,6 +195,20 @@ def do_freeze_prelist(user, run: MatchRun, village: str) -> Prelist:
         for r in results], batch_size=BATCH)
     take_over(prelist, user)
     return prelist
+
+
+def freeze_summary(run: MatchRun) -> dict:
+    """Return what freezing every village of a run makes: villages, households by category, pairs still to
+    review, and villages whose frozen prelist gets a new version."""
+    villages = villages_of(run)
+    by_category = dict(run.results.values_list("category").annotate(n=Count("pk")).order_by())
+    decided = ReviewDecision.objects.filter(result__run=run, decision__in=[ReviewDecision.Decision.ACCEPT,
+                                                                          ReviewDecision.Decision.REJECT])
+    return {"villages": len(villages), "households": sum(by_category.values()),
+            "categories": [(label, by_category[value]) for value, label in Category.choices if value in by_category],
+            "unreviewed": run.results.filter(review=True).exclude(pk__in=decided.values("result")).count(),
+            "replaced": Prelist.objects.filter(update_period=run.update_period, region_id__in=villages)
+                                       .values("region_id").distinct().count()}
 
 
 def do_freeze_prelists(user, run: MatchRun, village: str = "") -> list[Prelist]:

@@ -15,7 +15,7 @@ from mutakhir.verivali.models import CivilSync
 
 from . import access, civil, duplicates, prelists, services
 from .models import DuplicateCluster, MemberLink, ReviewDecision
-from .review import candidate_household, compare
+from .review import candidate_household, compare, decision_choices, review_reasons
 
 
 def _require(allowed: bool) -> None:
@@ -89,8 +89,9 @@ def _civil_findings(run) -> dict | None:
 
 
 @login_required
-@require_POST
 def freeze(request, pk):
+    """Freeze one village's prelist (its row's button), or every village's once the user has confirmed a
+    summary of what that makes (a frozen prelist is final: a mistake means freezing again, as a new version)."""
     _require(access.can_run(request.user))
     obj = access.get_run_for_user(request.user, pk)
     village = request.POST.get("village", "")
@@ -99,6 +100,9 @@ def freeze(request, pk):
     except services.IdentificationError as exc:
         messages.error(request, str(exc))
         return redirect("identification:run", pk=obj.pk)
+    if request.method != "POST" or not (village or request.POST.get("confirmed") == "1"):
+        return render(request, "identification/freeze_confirm.html", {"run": obj,
+                                                                       "summary": services.freeze_summary(obj)})
     frozen = services.do_freeze_prelists(request.user, obj, village)
     if len(frozen) == 1:
         return redirect("identification:prelist", pk=frozen[0].pk)
@@ -123,11 +127,11 @@ def review(request, pk):
         _require(access.can_run(request.user))
         decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
         try:
-            services.check_review(result, decision, note)
+            services.check_review(result, decision, note, household)
         except services.IdentificationError as exc:
             error = str(exc)
         else:
-            services.do_review(request.user, result, decision, note)
+            services.do_review(request.user, result, decision, note, household)
             messages.success(request, ReviewDecision.Decision(decision).label)
             return redirect("identification:review_queue")
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, result.registration,
@@ -135,7 +139,8 @@ def review(request, pk):
     household_rows, member_pairs = compare(result, household)
     return render(request, "identification/review.html", {
         "result": result, "household": household, "household_rows": household_rows, "member_pairs": member_pairs,
-        "decisions": result.decisions.select_related("decided_by"), "choices": ReviewDecision.Decision.choices,
+        "decisions": result.decisions.select_related("decided_by"), "choices": decision_choices(household),
+        "reasons": review_reasons(result, household) if result.review else [],
         "can_decide": access.can_run(request.user) and result.review, "error": error,
     }, status=400 if error else 200)
 

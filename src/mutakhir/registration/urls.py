@@ -1,13 +1,14 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from . import views
+from . import channel_choice, views
 
 app_name = "registration"
 urlpatterns = [
     path("", views.registration_list, name="list"),
-    path("new/", views.registration_new, name="new"),
+    path("new/", channel_choice.new_registration, name="new"),
     path("check-identity/", views.check_identity, name="check_identity"),
-    path("status/", views.citizen_status, name="citizen_status"),
+    path("status/", RedirectView.as_view(pattern_name="publik:status", permanent=True)),  # now /publik/cek-status/
     path("musdes/", views.musdes_new, name="musdes_new"),
     path("musdes/<int:pk>/", views.musdes_detail, name="musdes"),
     path("musdes/<int:pk>/minutes.pdf", views.musdes_minutes, name="musdes_minutes"),

@@ -149,7 +149,7 @@ def receipt(request, number):
 def receipt_pdf(request, number):
     """The receipt as a PDF: number, date, channel, head's name, masked NIK and KK, members, status-page QR."""
     registration = get_registration_for_user(request.user, number)
-    body = receipts.render_pdf(registration, request.build_absolute_uri(reverse("registration:citizen_status")))
+    body = receipts.render_pdf(registration, request.build_absolute_uri(reverse("publik:status")))
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, registration, fields="receipt-pdf")
     return attachment(body, "application/pdf", f"{registration.number}.pdf")
 

@@ -34,6 +34,34 @@ def check_quotas(quotas: dict[str, int]) -> dict[str, int]:
     return clean
 
 
+def read_quota_lines(text: str, known_regions) -> dict[str, int]:
+    """Parse `region_code,quota` lines (an optional header row) into a checked table.
+
+    A line is never dropped: one that is malformed, repeats a region or names a region missing from
+    `known_regions` (a callable taking the undotted codes, returning those that exist) is refused with
+    its line number, so a typo cannot silently leave a region out of the list.
+    """
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = [part.strip() for part in line.split(",")]
+        if not line.strip() or parts[0] == "region_code":
+            continue
+        code = parts[0].replace(".", "")
+        if len(parts) != 2 or not code.isdigit() or not parts[1].lstrip("-").isdigit():
+            raise QuotaError(_("Line %(line)d (%(text)s): write one region_code,quota per line")
+                             % {"line": number, "text": line.strip()})
+        if code in lines:
+            raise QuotaError(_("Line %(line)d (%(text)s): region %(code)s is already on line %(first)d")
+                             % {"line": number, "text": line.strip(), "code": code, "first": lines[code][0]})
+        lines[code] = (number, line.strip(), int(parts[1]))
+    known = known_regions(list(lines)) if lines else set()
+    for code, (number, line, _n) in lines.items():
+        if code not in known:
+            raise QuotaError(_("Line %(line)d (%(text)s): region %(code)s is not in the region list")
+                             % {"line": number, "text": line, "code": code})
+    return check_quotas({code: n for code, (_line, _text, n) in lines.items()})
+
+
 def read_quota_csv(path: Path) -> dict[str, int]:
     """Read `region_code,quota` rows (a header row is required)."""
     with open(path, newline="", encoding="utf-8-sig") as fh:

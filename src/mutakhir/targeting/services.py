@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 
 from mutakhir.core.jobs import start_job
 from mutakhir.core.models import JobRun
+from mutakhir.regions.models import Region
 
 from .dataset import write_run_dataset
 from .lists import run_list
 from .models import BeneficiaryList, Entry, Program, ProgramVersion, Unit
-from .quotas import QuotaError, check_quotas
+from .quotas import QuotaError, read_quota_lines
 from .rules import RuleError, parse
 from .rules.attributes import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 from .sql import ListSpec
@@ -138,20 +139,16 @@ def preview_figures(summary: dict, run) -> dict:
             "regions": [{k: r[k] for k in ("region", "households", "people")} for r in summary["regions"]]}
 
 
+def _known_regions(codes: list[str]) -> set[str]:
+    return set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
 def check_list_options(quota_text: str, grace: float) -> dict[str, int] | None:
     """Parse `region_code,quota` lines (no header needed) and the grace band; raise TargetingError."""
     if grace < 0 or grace > 100:
         raise TargetingError(_("The grace band is between 0 and 100 percentile points"))
-    rows = [line.split(",") for line in quota_text.splitlines() if line.strip()]
-    rows = [r for r in rows if r[0].strip() != "region_code"]  # an optional header row
-    if not rows:
-        return None
     try:
-        table = {r[0].strip(): int(r[1]) for r in rows}
-    except (IndexError, ValueError) as exc:
-        raise TargetingError(_("Write one region_code,quota per line")) from exc
-    try:
-        return check_quotas(table)
+        return read_quota_lines(quota_text, _known_regions) or None
     except QuotaError as exc:
         raise TargetingError(str(exc)) from exc
 

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -277,14 +277,27 @@ def do_reject(change: ProposedChange, actor, note: str = "") -> ProposedChange:
     return change
 
 
+def bulk_candidates(changes):
+    """Return the changes bulk-apply applies: exact, unflagged, proposed, never a household's end."""
+    return changes.filter(status=Status.PROPOSED, exact=True, problem="").exclude(kind=Kind.HOUSEHOLD_END)
+
+
+def bulk_summary(changes) -> dict:
+    """Return what bulk-apply would do to `changes`: how many changes by kind, households, members and villages."""
+    todo = bulk_candidates(changes)
+    figures = todo.aggregate(changes=Count("pk"), households=Count("household", distinct=True),
+                             members=Count("member", distinct=True), villages=Count("region", distinct=True))
+    by_kind = todo.values("kind").annotate(n=Count("pk")).order_by("kind")
+    return {**figures, "by_kind": [(Kind(row["kind"]).label, row["n"]) for row in by_kind]}
+
+
 def do_bulk_apply(changes, actor) -> tuple[int, list[str]]:
     """Apply every exact, unflagged, proposed change of `changes`; return (applied, messages of the others).
 
     Each change is its own transaction: a stale one is reported and the rest still applied.
     """
     applied, problems = 0, []
-    todo = (changes.filter(status=Status.PROPOSED, exact=True, problem="").exclude(kind=Kind.HOUSEHOLD_END)
-            .select_related("member", "sync"))
+    todo = bulk_candidates(changes).select_related("member", "sync")
     for change in todo.order_by("pk").iterator(BATCH):
         try:
             do_apply(change, actor)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.numbers import small_int
-from mutakhir.core.redirects import redirect_next
+from mutakhir.core.redirects import next_url, redirect_next
 
 from . import sync_access as access
 from . import sync_services as services
@@ -147,7 +147,7 @@ def change_list(request):
     return render(request, "verivali/sync_changes.html", {
         "page": page, "filters": filters, "can_decide": access.can_decide(request.user),
         "kinds": ProposedChange.Kind.choices, "statuses": ProposedChange.Status.choices,
-        "bulk_count": changes.filter(exact=True, problem="", status=ProposedChange.Status.PROPOSED).count(),
+        "bulk_count": services.bulk_candidates(changes).count(),
     })
 
 
@@ -189,8 +189,14 @@ def change_reject(request, pk):
 @login_required
 @require_POST
 def bulk_apply(request):
+    """Apply the filtered exact changes, once the user has confirmed a summary of them (a registry change
+    cannot be undone with a click)."""
     _require(access.can_decide(request.user))
-    changes, _filters = _filtered(request)
+    changes, filters = _filtered(request)
+    if request.POST.get("confirmed") != "1":
+        return render(request, "verivali/bulk_apply_confirm.html", {
+            "summary": services.bulk_summary(changes), "filters": filters,
+            "next": next_url(request, "verivali:changes")})
     applied, problems = services.do_bulk_apply(changes, request.user)
     messages.success(request, ngettext("%(n)d exact change applied.", "%(n)d exact changes applied.", applied)
                      % {"n": applied})
