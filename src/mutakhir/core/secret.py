@@ -2,7 +2,7 @@
 
 Settings leave SECRET_KEY empty when it is not set (and DEBUG is off); Django raises ImproperlyConfigured
 when something reads it (sessions, CSRF, keyed hashes). Commands that sign or hash nothing therefore run
-without it; `mutakhir` turns the error into MISSING_SECRET_KEY (cli.py). The web server and the worker
+without it; `mutakhir` turns the error into NO_KEY_MESSAGE (cli.py). The web server and the worker
 check it at start (`require_secret_key`), so they never run half-configured.
 """
 
@@ -10,19 +10,19 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 # Shown in a terminal before translations can be relied on: Indonesian, then English.
-MISSING_SECRET_KEY = ("SECRET_KEY belum diatur: setel variabel lingkungan SECRET_KEY (mis. SECRET_KEY=$(python3 -c "
-                      "'import secrets; print(secrets.token_urlsafe(50))')), atau DEBUG=1 hanya untuk demo. / "
-                      "SECRET_KEY is not set: set the SECRET_KEY environment variable, or DEBUG=1 for the demo only.")
+NO_KEY_MESSAGE = ("SECRET_KEY belum diatur: setel variabel lingkungan SECRET_KEY (mis. SECRET_KEY=$(python3 -c "
+                  "'import secrets; print(secrets.token_urlsafe(50))')), atau DEBUG=1 hanya untuk demo. / "
+                  "SECRET_KEY is not set: set the SECRET_KEY environment variable, or DEBUG=1 for the demo only.")
 
 
 def require_secret_key() -> None:
-    """Raise ImproperlyConfigured (with MISSING_SECRET_KEY) unless SECRET_KEY is set."""
+    """Raise ImproperlyConfigured (with NO_KEY_MESSAGE) unless SECRET_KEY is set."""
     try:
         settings.SECRET_KEY  # noqa: B018  (Django checks it when it is read)
     except ImproperlyConfigured as exc:
-        raise ImproperlyConfigured(MISSING_SECRET_KEY) from exc
+        raise ImproperlyConfigured(NO_KEY_MESSAGE) from exc
 
 
 def explain(exc: ImproperlyConfigured) -> str:
-    """Return the one line to print for a configuration error: MISSING_SECRET_KEY for the secret key."""
-    return MISSING_SECRET_KEY if "SECRET_KEY" in str(exc) else str(exc)
+    """Return the one line to print for a configuration error: NO_KEY_MESSAGE for the secret key."""
+    return NO_KEY_MESSAGE if "SECRET_KEY" in str(exc) else str(exc)
