@@ -25,7 +25,8 @@ def test_the_limits_come_from_the_settings(settings):
     settings.SERVE_CONNECTION_LIMIT, settings.SERVE_CHANNEL_TIMEOUT = 150, 20
     options = waitress_options(threads=8)
     assert options | {"threads": 8} == {"threads": 8, "connection_limit": 150, "channel_timeout": 20,
-                                        "cleanup_interval": 10, "ident": "mutakhir"}
+                                        "cleanup_interval": 10, "max_request_body_size": 501 * 2**20,
+                                        "ident": "mutakhir"}
 
 
 def free_port() -> int:
@@ -87,6 +88,33 @@ def test_slow_clients_fill_the_connections_for_the_channel_timeout_only(server):
         assert sock.recv(64) == b""
         sock.close()
     fifth.close()
+
+
+def post(port: int, length: int, body: bytes) -> bytes:
+    """Send an anonymous POST declaring `length` bytes with `body`; return the answer (b"" when none in 10 s)."""
+    with connect(port, timeout=10) as sock:
+        sock.sendall(b"POST /accounts/login/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % length + body)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except (TimeoutError, ConnectionResetError):
+            pass
+        return received
+
+
+def test_the_server_refuses_a_body_larger_than_any_upload_before_reading_it(server):
+    started = time.monotonic()
+    assert post(server, 600 * 2**20, b"username=" + b"x" * 65536).startswith(b"HTTP/1.1 413")
+    assert time.monotonic() - started < 5  # not after 600 MB, which were never sent
+
+
+def test_a_page_refuses_a_body_over_its_own_limit_in_indonesian(server):
+    body = b"username=" + b"x" * (3 * 2**20)
+    answer = post(server, len(body), body)
+    assert answer.startswith(b"HTTP/1.1 413")
+    assert "halaman ini menerima paling besar 2,5\xa0MB".encode() in answer
 
 
 def alive(pid: int) -> bool:

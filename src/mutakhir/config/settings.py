@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "mutakhir.core.middleware.ClientAddressMiddleware",
+    "mutakhir.core.bodylimit.RequestBodyLimitMiddleware",  # before anything reads a body (CSRF does)
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,6 +171,11 @@ TRUSTED_PROXIES = [p.strip() for p in os.environ.get("MUTAKHIR_TRUSTED_PROXIES",
 # `mutakhir serve` (waitress): at most this many open connections; one silent this long is closed.
 SERVE_CONNECTION_LIMIT = int(os.environ.get("MUTAKHIR_SERVE_CONNECTION_LIMIT", "200"))
 SERVE_CHANNEL_TIMEOUT = int(os.environ.get("MUTAKHIR_SERVE_CHANNEL_TIMEOUT", "30"))
+# Request bodies (core/bodylimit.py): waitress refuses a body larger than the largest upload (the 500 MB
+# civil-registry extract, plus 1 MB of form) before reading it; every page takes REQUEST_BODY_MAX_BYTES
+# unless it is an upload page with its own limit.
+SERVE_MAX_REQUEST_BODY = int(os.environ.get("MUTAKHIR_SERVE_MAX_REQUEST_BODY_MB", "501")) * 2**20
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("MUTAKHIR_REQUEST_BODY_MAX_KB", "2560")) * 2**10
 # Background jobs beat every JOB_HEARTBEAT_SECONDS; a running job silent for JOB_STALE_SECONDS is swept
 # as interrupted (core/jobs.py).
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("MUTAKHIR_JOB_HEARTBEAT_SECONDS", "30"))

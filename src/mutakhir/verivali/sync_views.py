@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.bodylimit import body_limit
+
 from . import sync_access as access
 from . import sync_services as services
 from .models import ProposedChange
@@ -59,11 +61,10 @@ def sync_index(request):
     return _index(request, ExtractForm())
 
 
-def _index(request, form, status: int = 200, error: str = ""):
+def _index(request, form, status: int = 200):
     return render(request, "verivali/sync_index.html", {
         "syncs": access.syncs_for(request.user).select_related("job", "created_by")[:50],
         "can_decide": access.can_decide(request.user), "form": form, "max_bytes": max_extract_bytes(),
-        "error": error,
     }, status=status)
 
 
@@ -90,11 +91,9 @@ def _discard(path: Path) -> None:
 
 @login_required
 @require_POST
+@body_limit(max_extract_bytes, too_large)  # refused before the body is read into a temporary file
 def sync_start(request):
     _require(access.can_decide(request.user))
-    if int(request.META.get("CONTENT_LENGTH") or 0) > max_extract_bytes() + 2**20:
-        # Refused before the body is read into a temporary file.
-        return _index(request, ExtractForm(), status=413, error=too_large(int(request.META["CONTENT_LENGTH"])))
     form = ExtractForm(request.POST, request.FILES)
     if not form.is_valid():
         return _index(request, form, status=400)

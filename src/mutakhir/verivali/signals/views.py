@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.jobs import start_job
 from mutakhir.verivali.models import Agency, SignalFlag
 
@@ -50,6 +51,7 @@ def _save(upload) -> Path:
 
 
 @login_required
+@body_limit(lambda: MAX_BYTES)
 def index(request):
     access.require(access.can_read(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)

@@ -22,10 +22,14 @@ from django.core.management.base import BaseCommand
 
 
 def waitress_options(threads: int) -> dict:
-    """Return waitress's limits from the settings; idle connections are looked at twice per timeout."""
+    """Return waitress's limits from the settings; idle connections are looked at twice per timeout.
+
+    `max_request_body_size` bounds what waitress buffers before the app can refuse it (core/bodylimit.py).
+    """
     timeout = settings.SERVE_CHANNEL_TIMEOUT
     return {"threads": threads, "connection_limit": settings.SERVE_CONNECTION_LIMIT, "channel_timeout": timeout,
-            "cleanup_interval": max(1, min(30, timeout // 2)), "ident": "mutakhir"}
+            "cleanup_interval": max(1, min(30, timeout // 2)), "max_request_body_size": settings.SERVE_MAX_REQUEST_BODY,
+            "ident": "mutakhir"}
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
