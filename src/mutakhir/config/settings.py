@@ -180,6 +180,11 @@ REQUEST_BODY_MAX_BYTES = int(os.environ.get("MUTAKHIR_REQUEST_BODY_MAX_KB", "256
 # as interrupted (core/jobs.py).
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("MUTAKHIR_JOB_HEARTBEAT_SECONDS", "30"))
 JOB_STALE_SECONDS = int(os.environ.get("MUTAKHIR_JOB_STALE_SECONDS", "600"))
+# Bulk registration import (registration/exchange_adapter.py, import_jobs.py): the largest sheet of an .xlsx,
+# and the time an import job may take before it is stopped, so one file cannot hold the worker for hours.
+XLSX_MAX_ROWS = int(os.environ.get("MUTAKHIR_XLSX_MAX_ROWS", "500000"))
+XLSX_MAX_COLUMNS = int(os.environ.get("MUTAKHIR_XLSX_MAX_COLUMNS", "100"))
+IMPORT_JOB_MAX_SECONDS = 60 * int(os.environ.get("MUTAKHIR_IMPORT_JOB_MAX_MINUTES", "30"))
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).

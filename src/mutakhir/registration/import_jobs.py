@@ -3,7 +3,8 @@
 The uploaded file holds personal data (NIK, KK, names): it is written under the app's var/ folder (not
 MEDIA_ROOT, which may be served), readable by the app's user only, and deleted when the job ends,
 whatever the outcome. One import per update period runs at a time, so two uploads of one file cannot
-both pass the "already imported" check.
+both pass the "already imported" check. An import job that is still reading after IMPORT_JOB_MAX_SECONDS
+is stopped, so one file cannot hold the only worker (and the jobs queued behind it) for hours.
 """
 
 import os
@@ -76,7 +77,7 @@ def do_import_job(job: JobRun, progress) -> dict:
     try:
         run = import_registrations(path, period=UpdatePeriod.objects.get(pk=cfg["period"]), user=job.created_by,
                                    source_name=cfg.get("source", ""), allow_duplicates=cfg.get("allow_duplicates"),
-                                   progress=progress)
+                                   progress=progress, time_limit=settings.IMPORT_JOB_MAX_SECONDS)
     finally:
         path.unlink(missing_ok=True)
     return {"import": run.pk, "state": run.state, "created": run.created, "already": run.already,
