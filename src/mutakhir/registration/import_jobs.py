@@ -7,7 +7,6 @@ both pass the "already imported" check. An import job that is still reading afte
 is stopped, so one file cannot hold the only worker (and the jobs queued behind it) for hours.
 """
 
-import os
 import uuid
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mutakhir.core.jobs import start_job
 from mutakhir.core.models import JobRun
+from mutakhir.core.privatefiles import write_private
 from mutakhir.registry.models import UpdatePeriod
 
 from .imports import import_registrations
@@ -34,13 +34,8 @@ def upload_folder() -> Path:
 
 def save_upload(upload) -> Path:
     """Write an uploaded file to the private upload folder under a random name; return its path."""
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:8]}"
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    return path
+    return write_private(upload_folder() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:8]}",
+                         upload.chunks())
 
 
 def _uploaded(path: str) -> Path:

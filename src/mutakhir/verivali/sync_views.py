@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.bodylimit import body_limit
+from mutakhir.core.privatefiles import write_private
 
 from . import sync_access as access
 from . import sync_services as services
@@ -71,13 +72,9 @@ def _index(request, form, status: int = 200):
 def _save_upload(upload) -> Path:
     """Keep the uploaded extract (a .zip, or members.csv alone) for the background task."""
     folder = Path(settings.MEDIA_ROOT) / "verivali" / "extracts" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
     # A zip keeps its (sanitised) name, which the zip guard's messages quote.
     zip_name = get_valid_filename(Path(upload.name).name) if upload.name.lower().endswith(".zip") else ""
-    target = folder / zip_name if zip_name else folder / "members.csv"
-    with target.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    target = write_private(folder / (zip_name or "members.csv"), upload.chunks())
     return target if zip_name else folder
 
 
