@@ -83,11 +83,13 @@ def _write_archive(out: Path, db: Path) -> None:
     data = json.dumps(manifest, indent=1).encode()
 
     def private(info: tarfile.TarInfo) -> tarfile.TarInfo:
-        return info.replace(mode=0o600, uid=0, gid=0, uname="", gname="")
+        return info.replace(mode=0o600, uid=0, gid=0, uname="", gname="", deep=False)
 
     with os.fdopen(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as raw, \
             tarfile.open(fileobj=raw, mode="w:gz", compresslevel=1) as tar:
-        tar.addfile(private(tarfile.TarInfo(MANIFEST).replace(size=len(data))), io.BytesIO(data))
+        info = tarfile.TarInfo(MANIFEST)
+        info.size = len(data)
+        tar.addfile(private(info), io.BytesIO(data))
         for name, path in files.items():
             tar.add(path, arcname=name, recursive=False, filter=private)
 
