@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from mutakhir.core.backup import MANIFEST, BackupError, restore
+from mutakhir.core.backup import MANIFEST, BackupError, _pg_env, _run, restore
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.registry.models import Household, Member
 
@@ -141,4 +141,21 @@ def test_a_truncated_or_altered_backup_is_refused_in_one_clear_line(tmp_path, me
     with pytest.raises(CommandError, match="was altered or damaged: database.* does not match its checksum"):
         call_command("restore", str(flipped), interactive=False)
     make_household()
+    assert Household.objects.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="runs in the PostgreSQL run of the suite")
+def test_a_postgresql_backup_missing_a_table_is_refused(tmp_path, media, make_household):
+    def without_members(data: bytes) -> bytes:
+        dump = tmp_path / "partial.pgdump"
+        args, env = _pg_env()
+        _run(["pg_dump", "--format=custom", "--exclude-table=registry_member", f"--file={dump}", *args], env)
+        return dump.read_bytes()
+
+    make_household()
+    call_command("backup", out=tmp_path / "b.backup")
+    bad = rewrite(tmp_path / "b.backup", tmp_path / "bad.backup", without_members)
+    make_household()
+    with pytest.raises(CommandError, match=r"it lacks table registry_member \(registry.Member\)"):
+        call_command("restore", str(bad), interactive=False)
     assert Household.objects.count() == 2
