@@ -1,4 +1,5 @@
-"""`mutakhir backup` / `mutakhir restore` round trip, on the database the suite runs on (SQLite or PostgreSQL)."""
+"""`mutakhir backup` / `mutakhir restore`, on the database the suite runs on (SQLite or PostgreSQL): the round trip
+with the media files, and the refusals (in Indonesian, the command's language) of broken or incomplete backups."""
 
 import hashlib
 import io
@@ -113,10 +114,10 @@ def sql(tmp_path, statement):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="alters an SQLite backup")
 @pytest.mark.parametrize(("statement", "message"), [
-    ("DROP TABLE registry_member", "it lacks table registry_member (registry.Member)"),
-    ("ALTER TABLE registry_household DROP COLUMN address", "it lacks column registry_household.address"),
+    ("DROP TABLE registry_member", "tidak memuat tabel registry_member (registry.Member)"),
+    ("ALTER TABLE registry_household DROP COLUMN address", "tidak memuat kolom registry_household.address"),
     ("INSERT INTO django_migrations (app, name, applied) VALUES ('registry', '9999_future', '2030-01-01')",
-     "made by a newer version of Mutakhir (migration registry.9999_future is unknown here)"),
+     "dibuat oleh versi Mutakhir yang lebih baru (migrasi registry.9999_future tidak dikenal di sini)"),
 ])
 def test_a_backup_missing_part_of_the_schema_is_refused_and_nothing_changes(tmp_path, media, make_household,
                                                                           statement, message):
@@ -135,10 +136,10 @@ def test_a_truncated_or_altered_backup_is_refused_in_one_clear_line(tmp_path, me
     call_command("backup", out=out)
     truncated = tmp_path / "truncated.backup"
     truncated.write_bytes(out.read_bytes()[: out.stat().st_size // 2])
-    with pytest.raises(CommandError, match="is not a Mutakhir backup, or it is damaged or truncated"):
+    with pytest.raises(CommandError, match="bukan cadangan Mutakhir, atau rusak atau terpotong"):
         call_command("restore", str(truncated), interactive=False)
     flipped = rewrite(out, tmp_path / "flipped.backup", lambda data: data[:5000] + b"X" + data[5001:], checksums=False)
-    with pytest.raises(CommandError, match="was altered or damaged: database.* does not match its checksum"):
+    with pytest.raises(CommandError, match="telah diubah atau rusak: database.* tidak cocok dengan checksum-nya"):
         call_command("restore", str(flipped), interactive=False)
     make_household()
     assert Household.objects.count() == 2
@@ -156,6 +157,6 @@ def test_a_postgresql_backup_missing_a_table_is_refused(tmp_path, media, make_ho
     call_command("backup", out=tmp_path / "b.backup")
     bad = rewrite(tmp_path / "b.backup", tmp_path / "bad.backup", without_members)
     make_household()
-    with pytest.raises(CommandError, match=r"it lacks table registry_member \(registry.Member\)"):
+    with pytest.raises(CommandError, match=r"tidak memuat tabel registry_member \(registry.Member\)"):
         call_command("restore", str(bad), interactive=False)
     assert Household.objects.count() == 2

@@ -122,11 +122,12 @@ def _unpack(path: Path, work: Path) -> tuple[Path, Path | None]:
         return path, None
     try:
         with tarfile.open(path, "r:gz") as tar:
-            tar.getmembers()  # reads the archive to its end: a truncated one stops here
+            members = tar.getmembers()  # reads the archive to its end: a truncated one stops here
             manifest = json.load(tar.extractfile(MANIFEST))
             names = set(manifest["files"])
-            if manifest.get("format") != FORMAT or not all(m.isfile() and m.name in names | {MANIFEST} for m in tar):
-                raise ValueError("unexpected contents")
+            if (manifest.get("format") != FORMAT or manifest["database"] not in names
+                    or not all(m.isfile() for m in members) or {m.name for m in members} != names | {MANIFEST}):
+                raise ValueError(_("its contents do not match its manifest"))
             tar.extractall(work, filter="data")
     except (tarfile.TarError, EOFError, OSError, zlib.error, KeyError, TypeError, ValueError) as exc:
         raise BackupError(_("%(path)s is not a Mutakhir backup, or it is damaged or truncated (%(reason)s): nothing "
