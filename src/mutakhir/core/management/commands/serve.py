@@ -84,5 +84,5 @@ class Command(BaseCommand):
                 worker.terminate()
                 try:
                     worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:  # busy with a job: it is marked interrupted and can run again
+                except subprocess.TimeoutExpired:  # busy with a job: the sweep marks it interrupted, to run again
                     worker.kill()
