@@ -1,7 +1,9 @@
-"""An import's error report lists full NIKs: it is written readable by the app's user only, whatever the umask."""
+"""Error reports, uploads and exports hold full NIKs: written readable by the app's user only, whatever the umask."""
 
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from conftest import BANGKA
@@ -35,3 +37,11 @@ def test_files_the_app_writes_itself_are_owner_only(tmp_path, open_umask):
     assert path.read_bytes() == b"nik\n1901014501900001\n" and stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(FileExistsError):
         write_private(path, [b"again"])
+
+
+def test_every_file_a_command_writes_is_owner_only(tmp_path):
+    out = tmp_path / "template.xlsx"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mutakhir.config.settings_test"}
+    subprocess.run([sys.executable, "-m", "mutakhir", "registration", "template", str(out)], env=env, check=True,
+                   timeout=120, preexec_fn=lambda: os.umask(0o022))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
