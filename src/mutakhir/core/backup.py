@@ -193,13 +193,15 @@ def _check_schema(path: Path, tables: dict[str, set[str]], applied: set[tuple[st
     Return the migrations still to apply after restoring it (a backup of an earlier version).
     """
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    known = set(loader.graph.nodes)
+    known = set(loader.disk_migrations)
     newer = sorted(m for m in applied if m[0] in loader.migrated_apps and m not in known)
     if newer:
         raise BackupError(_("%(path)s was made by a newer version of Mutakhir (migration %(migration)s is unknown "
                             "here): update Mutakhir first. Nothing was restored.")
                           % {"path": path, "migration": ".".join(newer[0])})
-    ours = applied & known
+    # The graph holds a squashed migration instead of those it replaces: applied when they all are.
+    squashed = {key for key, migration in loader.replacements.items() if set(migration.replaces) <= applied}
+    ours = (applied | squashed) & set(loader.graph.nodes)
     gaps = sorted(p.key for m in ours for p in loader.graph.node_map[m].parents if p.key not in ours)
     leaves = [m for m in ours if not any(c.key in ours for c in loader.graph.node_map[m].children)]
     if gaps or not leaves:
@@ -218,7 +220,7 @@ def _check_schema(path: Path, tables: dict[str, set[str]], applied: set[tuple[st
     if problems:
         raise BackupError(_("%(path)s is incomplete or was altered: it lacks %(missing)s. Nothing was restored.")
                           % {"path": path, "missing": ", ".join(problems[:5]) + (" …" if len(problems) > 5 else "")})
-    return sorted(known - applied)
+    return sorted(set(loader.graph.nodes) - ours)
 
 
 def _replace_media(restored: Path) -> None:
