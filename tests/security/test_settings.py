@@ -13,10 +13,10 @@ PROBE = ("import json, django; from django.conf import settings; django.setup();
          "'SECURE_HSTS_SECONDS', 'REQUIRE_2FA')}))")
 
 
-def run(args, **env):
+def run(args, stdin: str = "", **env):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("MUTAKHIR_", "DEBUG", "SECRET_KEY", "DJANGO_"))}
     return subprocess.run(args, env={**base, "DJANGO_SETTINGS_MODULE": "mutakhir.config.settings", **env},
-                          capture_output=True, text=True, timeout=120, check=False)
+                          input=stdin, capture_output=True, text=True, timeout=120, check=False)
 
 
 def settings_with(**env) -> dict:
@@ -46,6 +46,20 @@ def test_it_serves_plain_http_for_the_demo_and_a_lan_install_that_says_so():
         assert values["SECURE_HSTS_SECONDS"] == 0 and values["REQUIRE_2FA"]
 
 
-def test_it_refuses_to_start_without_a_secret_key_in_production():
-    result = run([sys.executable, "-c", PROBE], DEBUG="0")
-    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+def test_without_a_secret_key_a_command_that_signs_nothing_runs():
+    result = run([sys.executable, "-m", "mutakhir", "nik", "check"], DEBUG="0", stdin="3201014501900001\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["nik"] == "3201014501900001"
+
+
+@pytest.mark.parametrize("command", [["serve", "--no-worker", "--port", "1"], ["worker"]])
+def test_without_a_secret_key_the_server_and_worker_say_in_one_line_what_to_set(command):
+    result = run([sys.executable, "-m", "mutakhir", *command], DEBUG="0")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr, result.stderr  # (whitenoise may warn of a missing var/static first)
+    assert result.stderr.splitlines()[-1].startswith("mutakhir: SECRET_KEY belum diatur: setel variabel lingkungan")
+
+
+def test_without_a_secret_key_no_wsgi_server_can_load_the_app():
+    result = run([sys.executable, "-c", "import mutakhir.config.wsgi"], DEBUG="0")
+    assert result.returncode != 0 and "SECRET_KEY belum diatur" in result.stderr

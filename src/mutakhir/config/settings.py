@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -26,11 +25,10 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_flag("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-demo-key-only-for-DEBUG"  # noqa: S105
+# Without it (and DEBUG off) only what signs or hashes fails: Django refuses an empty SECRET_KEY when it is
+# read, `mutakhir` says in one line what to set (cli.py), and the web server and worker refuse to start
+# (core/secret.py). So `mutakhir nik check` or `mutakhir check` work on a fresh clone.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or ("insecure-demo-key-only-for-DEBUG" if DEBUG else "")
 
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
@@ -65,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "mutakhir.core.middleware.ClientAddressMiddleware",
+    "mutakhir.core.bodylimit.RequestBodyLimitMiddleware",  # before anything reads a body (CSRF does)
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -172,6 +171,11 @@ TRUSTED_PROXIES = [p.strip() for p in os.environ.get("MUTAKHIR_TRUSTED_PROXIES",
 # `mutakhir serve` (waitress): at most this many open connections; one silent this long is closed.
 SERVE_CONNECTION_LIMIT = int(os.environ.get("MUTAKHIR_SERVE_CONNECTION_LIMIT", "200"))
 SERVE_CHANNEL_TIMEOUT = int(os.environ.get("MUTAKHIR_SERVE_CHANNEL_TIMEOUT", "30"))
+# Request bodies (core/bodylimit.py): waitress refuses a body larger than the largest upload (the 500 MB
+# civil-registry extract, plus 1 MB of form) before reading it; every page takes REQUEST_BODY_MAX_BYTES
+# unless it is an upload page with its own limit.
+SERVE_MAX_REQUEST_BODY = int(os.environ.get("MUTAKHIR_SERVE_MAX_REQUEST_BODY_MB", "501")) * 2**20
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("MUTAKHIR_REQUEST_BODY_MAX_KB", "2560")) * 2**10
 # Background jobs beat every JOB_HEARTBEAT_SECONDS; a running job silent for JOB_STALE_SECONDS is swept
 # as interrupted (core/jobs.py).
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("MUTAKHIR_JOB_HEARTBEAT_SECONDS", "30"))
@@ -182,6 +186,11 @@ NATIONAL_INBOX = os.environ.get("MUTAKHIR_NATIONAL_INBOX", "local")
 # A match run checks registered people against the district's latest civil-registry extract (the verivali
 # sync's); the match page warns before the start when there is none or it is older than this.
 CIVIL_REGISTRY_MAX_AGE_DAYS = int(os.environ.get("MUTAKHIR_CIVIL_REGISTRY_MAX_AGE_DAYS", "90"))
+# Bulk registration import (registration/exchange_adapter.py, import_jobs.py): the largest sheet of an .xlsx,
+# and the time an import job may take before it is stopped, so one file cannot hold the worker for hours.
+XLSX_MAX_ROWS = int(os.environ.get("MUTAKHIR_XLSX_MAX_ROWS", "500000"))
+XLSX_MAX_COLUMNS = int(os.environ.get("MUTAKHIR_XLSX_MAX_COLUMNS", "100"))
+IMPORT_JOB_MAX_SECONDS = 60 * int(os.environ.get("MUTAKHIR_IMPORT_JOB_MAX_MINUTES", "30"))
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).
@@ -218,6 +227,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded and generated files hold personal data (import error reports list full NIKs): owner only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.registry.packages import PackageError
@@ -21,6 +22,7 @@ from .forms import AcknowledgementForm, CorrectionForm, DecreeForm, VerifyPdfFor
 from .services import DecreeError, approval_jobs, do_compile_decree, do_start_approval, matching_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VERIFY_MAX_BYTES = 50 * 2**20  # a decree PDF (its table stops at 2,000 rows) or its annex
 
 
 def _district(user) -> str:
@@ -113,6 +115,7 @@ def annex_file(request, pk):
 
 @login_required
 @require_POST
+@body_limit(lambda: VERIFY_MAX_BYTES)
 def verify(request, pk):
     decree = access.get_decree_for_user(request.user, pk)
     form = VerifyPdfForm(request.POST, request.FILES)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mutakhir.core import jsoninput
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import download_with_reason
 from mutakhir.core.models import JobRun
 from mutakhir.core.numbers import small_int
@@ -27,6 +28,7 @@ from .survey import FitError
 from .validate import validate_model
 
 PAGE = 50
+MODEL_MAX_BYTES = 10 * 2**20  # a PMT model file: coefficients and code lists, a few hundred KB
 
 
 class UploadForm(forms.Form):
@@ -68,6 +70,7 @@ def index(request):
 
 
 @login_required
+@body_limit(lambda: MODEL_MAX_BYTES)
 def upload(request):
     _require(access.can_manage(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)

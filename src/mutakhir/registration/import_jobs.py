@@ -3,10 +3,10 @@
 The uploaded file holds personal data (NIK, KK, names): it is written under the app's var/ folder (not
 MEDIA_ROOT, which may be served), readable by the app's user only, and deleted when the job ends,
 whatever the outcome. One import per update period runs at a time, so two uploads of one file cannot
-both pass the "already imported" check.
+both pass the "already imported" check. An import job that is still reading after IMPORT_JOB_MAX_SECONDS
+is stopped, so one file cannot hold the only worker (and the jobs queued behind it) for hours.
 """
 
-import os
 import uuid
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from mutakhir.core.jobs import start_job, sweep_stale_jobs
 from mutakhir.core.models import JobRun
+from mutakhir.core.privatefiles import write_private
 from mutakhir.registry.models import UpdatePeriod
 
 from .imports import import_registrations
@@ -33,13 +34,8 @@ def upload_folder() -> Path:
 
 def save_upload(upload) -> Path:
     """Write an uploaded file to the private upload folder under a random name; return its path."""
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:8]}"
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    return path
+    return write_private(upload_folder() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:8]}",
+                         upload.chunks())
 
 
 def _uploaded(path: str) -> Path:
@@ -77,7 +73,7 @@ def do_import_job(job: JobRun, progress) -> dict:
     try:
         run = import_registrations(path, period=UpdatePeriod.objects.get(pk=cfg["period"]), user=job.created_by,
                                    source_name=cfg.get("source", ""), allow_duplicates=cfg.get("allow_duplicates"),
-                                   progress=progress)
+                                   progress=progress, time_limit=settings.IMPORT_JOB_MAX_SECONDS)
     finally:
         path.unlink(missing_ok=True)
     return {"import": run.pk, "state": run.state, "created": run.created, "already": run.already,

@@ -24,6 +24,7 @@ concurrent import of the same households. History rows are written at the end, s
 import csv
 import itertools
 import tempfile
+import time
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -56,21 +57,23 @@ TEXT = {"address", "rt", "rw", "nik", "kk", "birth_place"}  # empty text is "", 
 State = RegistrationImport.State
 
 
-def import_registrations(path, *, period, user, source_name: str = "",
-                         allow_duplicates: bool = False, progress: Progress | None = None) -> RegistrationImport:
+def import_registrations(path, *, period, user, source_name: str = "", allow_duplicates: bool = False,
+                         progress: Progress | None = None, time_limit: float | None = None) -> RegistrationImport:
     """Import a dataset file into `period` as `user`; return the finished RegistrationImport.
 
     `allow_duplicates` imports the households the duplicate guard suspects (each is still reported).
     `progress(done, total, note)` hears of the rows read; the database is written in one transaction at
-    the end (a job's progress written inside it would not be seen until it commits).
+    the end (a job's progress written inside it would not be seen until it commits). An import still
+    reading or checking after `time_limit` seconds is stopped there and fails, with nothing written.
     """
-    step = progress or _quiet
+    report = progress or _quiet
+    step = _within(report, time_limit) if time_limit is not None else report
     with tempfile.TemporaryDirectory(prefix="mutakhir-regimport-") as tmp:
         log = IssueLog(Path(tmp) / "issues.csv")
         run = RegistrationImport(source=(source_name or Path(path).name)[-255:], update_period=period, user=user)
         try:
             step(0, None, _("Opening the file"))
-            with open_upload(path) as dataset:
+            with open_upload(path, step) as dataset:
                 step(0, None, _("Checking the file"))
                 ok = precheck(dataset, log)
                 run.dataset_sha256 = dataset.sha256
@@ -106,7 +109,7 @@ def import_registrations(path, *, period, user, source_name: str = "",
         run.finished_at = timezone.now()
         run.save()
         if log.errors or log.warnings:
-            step(0, None, _("Writing the error report"))
+            report(0, None, _("Writing the error report"))
             run.report.save(f"registration-import-{run.pk}-errors.xlsx",
                             ContentFile(issues_to_xlsx(log.path)), save=True)
     return run
@@ -114,6 +117,19 @@ def import_registrations(path, *, period, user, source_name: str = "",
 
 def _quiet(done, total=None, note=""):
     pass
+
+
+def _within(progress: Progress, seconds: float) -> Progress:
+    """Return `progress` that raises DatasetError once `seconds` have passed (a budget, checked at each step)."""
+    deadline = time.monotonic() + seconds
+
+    def step(done, total=None, note=""):
+        if time.monotonic() >= deadline:
+            raise DatasetError(_("The import was stopped after %(minutes)s minutes, the time an import may take, so "
+                                 "that other jobs can run: nothing was saved. Split the file and upload the parts "
+                                 "one after the other.") % {"minutes": f"{seconds / 60:g}"})
+        progress(done, total, note)
+    return step
 
 
 class _Counter:

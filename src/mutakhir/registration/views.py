@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.core.numbers import small_int
@@ -33,6 +34,7 @@ from .access import (
 )
 from .forms import (
     IMPORT_MAX_BYTES,
+    MINUTES_MAX_BYTES,
     CitizenStatusForm,
     ImportForm,
     MusdesForm,
@@ -155,6 +157,7 @@ def receipt_pdf(request, number):
 
 
 @login_required
+@body_limit(lambda: MINUTES_MAX_BYTES)
 def musdes_new(request):
     if Channel.MUSDES not in channels_for(request.user):
         raise PermissionDenied
@@ -194,13 +197,10 @@ def musdes_minutes(request, pk):
 
 
 @login_required
+@body_limit(lambda: IMPORT_MAX_BYTES, too_large_message)  # refused before Django reads the body
 def import_new(request):
     if not can_import(request.user):
         raise PermissionDenied
-    if int(request.META.get("CONTENT_LENGTH") or 0) > IMPORT_MAX_BYTES + 1024 * 1024:
-        # Refuse before Django reads the body into a temporary file.
-        return render(request, "registration/import.html", {"form": ImportForm(), "too_large": too_large_message(
-            int(request.META["CONTENT_LENGTH"]))}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
     period = open_period_for(request.user.region_id + "000000") if request.user.region_id else None
     if request.method == "POST" and form.is_valid():

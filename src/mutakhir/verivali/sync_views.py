@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.numbers import small_int
+from mutakhir.core.privatefiles import write_private
 from mutakhir.core.redirects import next_url, redirect_next
 
 from . import sync_access as access
@@ -62,24 +64,19 @@ def sync_index(request):
     return _index(request, ExtractForm())
 
 
-def _index(request, form, status: int = 200, error: str = ""):
+def _index(request, form, status: int = 200):
     return render(request, "verivali/sync_index.html", {
         "syncs": access.syncs_for(request.user).select_related("job", "created_by")[:50],
         "can_decide": access.can_decide(request.user), "form": form, "max_bytes": max_extract_bytes(),
-        "error": error,
     }, status=status)
 
 
 def _save_upload(upload) -> Path:
     """Keep the uploaded extract (a .zip, or members.csv alone) for the background task."""
     folder = Path(settings.MEDIA_ROOT) / "verivali" / "extracts" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
     # A zip keeps its (sanitised) name, which the zip guard's messages quote.
     zip_name = get_valid_filename(Path(upload.name).name) if upload.name.lower().endswith(".zip") else ""
-    target = folder / zip_name if zip_name else folder / "members.csv"
-    with target.open("wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    target = write_private(folder / (zip_name or "members.csv"), upload.chunks())
     return target if zip_name else folder
 
 
@@ -93,11 +90,9 @@ def _discard(path: Path) -> None:
 
 @login_required
 @require_POST
+@body_limit(max_extract_bytes, too_large)  # refused before the body is read into a temporary file
 def sync_start(request):
     _require(access.can_decide(request.user))
-    if int(request.META.get("CONTENT_LENGTH") or 0) > max_extract_bytes() + 2**20:
-        # Refused before the body is read into a temporary file.
-        return _index(request, ExtractForm(), status=413, error=too_large(int(request.META["CONTENT_LENGTH"])))
     form = ExtractForm(request.POST, request.FILES)
     if not form.is_valid():
         return _index(request, form, status=400)

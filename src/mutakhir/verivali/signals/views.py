@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.jobs import start_job
+from mutakhir.core.privatefiles import write_private
 from mutakhir.verivali.models import Agency, SignalFlag
 
 from . import access, services
@@ -40,16 +42,11 @@ class UploadForm(forms.Form):
 
 
 def _save(upload) -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "verivali"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.csv"
-    with path.open("wb") as f:
-        for chunk in upload.chunks():
-            f.write(chunk)
-    return path
+    return write_private(Path(settings.MEDIA_ROOT) / "verivali" / f"{uuid.uuid4().hex}.csv", upload.chunks())
 
 
 @login_required
+@body_limit(lambda: MAX_BYTES)
 def index(request):
     access.require(access.can_read(request.user))
     form = UploadForm(request.POST or None, request.FILES or None)

@@ -1,4 +1,4 @@
-"""`mutakhir restore FILE [--noinput]`: replace the whole database with a backup made by `mutakhir backup`."""
+"""`mutakhir restore FILE [--noinput]`: replace the database and media files with a `mutakhir backup`."""
 
 from pathlib import Path
 
@@ -19,7 +19,11 @@ class Command(BaseCommand):
         if interactive and input(f"Replace the whole database with {file}? Type 'yes': ").strip() != "yes":
             raise CommandError("Restore cancelled.")
         try:
-            restore(file)
+            pending = restore(file)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Dipulihkan / restored from {file}"))
+        if pending:
+            n = len(pending)
+            self.stdout.write(f"Cadangan dari versi sebelumnya: jalankan `mutakhir migrate` ({n} migrasi). / "
+                              f"A backup of an earlier version: run `mutakhir migrate` ({n} migrations).")

@@ -8,6 +8,7 @@ killed under another worker is also found while this one runs.
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from mutakhir.core.jobs import Sweeper, sweep_stale_jobs
+from mutakhir.core.secret import require_secret_key
 
 SWEEP_EVERY = 60  # seconds
 
@@ -16,6 +17,7 @@ class Command(DbWorkerCommand):
     help = "Run the background-task worker; first mark jobs whose process died as interrupted."
 
     def handle(self, *args, **options):
+        require_secret_key()  # the jobs it runs may sign or hash: refuse at start, not halfway
         swept = sweep_stale_jobs()
         if swept:
             self.stdout.write(f"{swept} tugas ditandai terhenti / jobs marked interrupted.")
