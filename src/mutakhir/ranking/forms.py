@@ -8,11 +8,19 @@ from .columns import chosen_variables, default_settings
 from .snapshot import ID_COLUMN
 from .survey import FitSettings
 
+SURVEY_MAX_BYTES = 200 * 2**20  # a national survey (SUSENAS: ~300,000 households) as CSV is well under this
+
 
 class SurveyForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Survey file (CSV or Parquet)"),
                            help_text=gettext_lazy("One row per household: the target (e.g. log per-capita "
                                                   "consumption), a weight, a region code and the characteristics."))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > SURVEY_MAX_BYTES:
+            raise forms.ValidationError(gettext_lazy("A survey file is at most 200 MB."))
+        return file
 
 
 class FitForm(forms.Form):

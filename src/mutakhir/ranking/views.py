@@ -22,7 +22,7 @@ from mutakhir.core.numbers import small_int
 from mutakhir.core.spreadsheets import CsvWriter
 
 from . import access, compare, services
-from .forms import FitForm, PublishForm, SurveyForm
+from .forms import SURVEY_MAX_BYTES, FitForm, PublishForm, SurveyForm
 from .model import ModelError
 from .survey import FitError
 from .validate import validate_model
@@ -82,6 +82,7 @@ def upload(request):
 
 
 @login_required
+@body_limit(lambda: SURVEY_MAX_BYTES)
 def fit_upload(request):
     """Step 1 of fitting in the app: upload the survey file."""
     _require(access.can_manage(request.user))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment
 
 from . import access
@@ -32,6 +33,7 @@ class UploadForm(forms.Form):
 
 
 @login_required
+@body_limit(lambda: PACKAGE_MAX_BYTES)
 def inbox(request):
     if not access.can_receive_packages(request.user):
         raise PermissionDenied
