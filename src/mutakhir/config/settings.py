@@ -179,6 +179,13 @@ JOB_STALE_SECONDS = int(os.environ.get("MUTAKHIR_JOB_STALE_SECONDS", "600"))
 # Where a district's package goes when it is sent: "local" (district and national team in this installation:
 # straight into the national inbox) or "none" (national team elsewhere: download it, upload the answer).
 NATIONAL_INBOX = os.environ.get("MUTAKHIR_NATIONAL_INBOX", "local")
+# The districts whose citizens see their desil and programs on the public status check: "all", or district
+# codes (comma-separated, e.g. "1901,19.02"); none by default (a desil is a relative rank some districts
+# would rather explain in person). Everyone always sees their stage and what they are waiting for.
+_SHOWS_DESIL = os.environ.get("MUTAKHIR_PUBLIC_SHOWS_DESIL", "").strip().lower()
+PUBLIC_SHOWS_DESIL = ["*"] if _SHOWS_DESIL in {"1", "true", "yes", "on", "all"} else [
+    code.strip().replace(".", "") for code in _SHOWS_DESIL.split(",") if code.strip() not in {"", "0", "false", "no",
+                                                                                              "off"}]
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).
