@@ -210,3 +210,23 @@ def test_a_list_of_registrations_shows_each_stage_in_the_same_queries(client, st
     assert one == three  # no query per registration
     assert "Registered (Active (at the village office))" in text and "Matched against the unified database" in text
     assert "as “New registrant”" in html.unescape(text) and first.number in text
+
+
+def sql_of(callable_) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        callable_()
+    return [q["sql"].split(" WHERE ")[0] for q in queries.captured_queries]
+
+
+def test_the_public_check_does_the_same_work_at_any_stage_and_for_a_miss(staff, period, make_household):
+    """A registration far along (verified, in a decree, ranked) costs the same queries as a wrong name."""
+    registrar = staff["operator"]
+    registration = do_create_registration(registrar, check_registration(registrar, payload(), channel=Channel.ACTIVE))
+    entry = PrelistEntry.objects.create(prelist=make_prelist(VILLAGE_IN, registrar), registration=registration,
+                                        category=Category.NEW)
+    v = do_assign(entry, staff["psm"], actor=registrar)
+    v = do_save(v, version=v.version, outcome="verified", answers=complete(entry), actor=staff["psm"], submit=True)
+    do_review(v, accept=True, actor=staff["tksk"])
+    compile_decree(registrar)
+    assert lookup(HEAD_NIK, HEAD).stage.startswith("In the draft decree")
+    assert sql_of(lambda: lookup(HEAD_NIK, HEAD)) == sql_of(lambda: lookup(HEAD_NIK, "Sri Wahyuni"))
