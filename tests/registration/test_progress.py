@@ -230,3 +230,23 @@ def test_the_public_check_does_the_same_work_at_any_stage_and_for_a_miss(staff, 
     compile_decree(registrar)
     assert lookup(HEAD_NIK, HEAD).stage.startswith("In the draft decree")
     assert sql_of(lambda: lookup(HEAD_NIK, HEAD)) == sql_of(lambda: lookup(HEAD_NIK, "Sri Wahyuni"))
+
+
+def test_a_ranked_household_outside_the_programs_is_told_so_where_the_district_allows(make_household, settings):
+    """A person in the unified database without a registration: ranked, then out of the newest list."""
+    household = make_household(VILLAGE_IN, members=1)
+    Member = household.members.model
+    Member.objects.filter(household=household).update(nik=HEAD_NIK, name=HEAD, name_key="BUDI SANTOSO")
+    assert lookup(HEAD_NIK, HEAD).waiting == "waiting for the national ranking"
+    run = RankingRun.objects.create(region_code="", model={}, model_sha256="0" * 64, engine="duckdb", source="t",
+                                    households=1)
+    RankingResult.objects.create(run=run, household_id=household.household_id, score=9.0, percentile=85, desil=9,
+                                 region_percentile=85, region="1901", model_region="*")
+    do_build_list(do_create_program("Uji", "desil <= 4", "household").current, run)
+    settings.PUBLIC_SHOWS_DESIL = ["*"]
+    answer = lookup(HEAD_NIK, HEAD)
+    assert (answer.registration_number, answer.in_registry, answer.desil, answer.programs, answer.waiting) == (
+        "", True, "9", "none", "")
+    assert answer.stage == "Not in the newest program lists (Uji)"
+    settings.PUBLIC_SHOWS_DESIL = []
+    assert (lookup(HEAD_NIK, HEAD).stage, lookup(HEAD_NIK, HEAD).desil) == ("Ranked by the national team", "")

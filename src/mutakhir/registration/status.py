@@ -64,8 +64,9 @@ def _programs(progress: Progress) -> str:
     return ", ".join(progress.programs) or str(_("none"))
 
 
-def _answer(answer: Answer, progress: Progress) -> Answer:
-    """Fill the stage, and desil and programs where the district shows them; else say only "ranked"."""
+def _answer(answer: Answer, progress: Progress, ranked: Progress) -> Answer:
+    """Fill the stage from `progress`, and desil and programs from `ranked` where the district shows them;
+    elsewhere a ranked household is only said to be ranked."""
     answer.shows_desil = shows_desil(progress.region_code)
     step, answer.waiting = progress.current, progress.waiting
     if step.stage in RANKING_STAGES and not answer.shows_desil:
@@ -73,8 +74,8 @@ def _answer(answer: Answer, progress: Progress) -> Answer:
     else:
         answer.stage = step.text
     answer.stage_at = step.at
-    if answer.shows_desil and progress.desil is not None:
-        answer.desil, answer.programs = str(progress.desil), _programs(progress)
+    if answer.shows_desil and ranked.desil is not None:
+        answer.desil, answer.programs = str(ranked.desil), _programs(ranked)
     elif answer.shows_desil:
         answer.desil, answer.programs = str(_("not ranked yet")), str(_("none recorded yet"))
     return answer
@@ -102,9 +103,10 @@ def lookup(nik: str, name: str) -> Answer:
     answer = Answer(found=True, masked_name=mask_name(name), in_registry=member is not None)
     if registration is not None:
         answer.registration_number = registration.number
-    if progress is None or (progress.desil is None and household.desil is not None):
-        progress = household  # registered again while already ranked in the unified database: show that rank
-    return _answer(answer, progress)
+    if progress is None:
+        return _answer(answer, household, household)
+    # registered again while already ranked in the unified database: the registration's stage, the rank it has
+    return _answer(answer, progress, progress if progress.desil is not None else household)
 
 
 def padded(started: float) -> None:
