@@ -250,3 +250,27 @@ def test_a_ranked_household_outside_the_programs_is_told_so_where_the_district_a
     assert answer.stage == "Not in the newest program lists (Uji)"
     settings.PUBLIC_SHOWS_DESIL = []
     assert (lookup(HEAD_NIK, HEAD).stage, lookup(HEAD_NIK, HEAD).desil) == ("Ranked by the national team", "")
+
+
+def test_a_household_not_found_ends_when_its_decree_is_applied(client, staff, period,
+                                                              django_capture_on_commit_callbacks):
+    registrar = staff["operator"]
+    client.force_login(registrar)
+    registration = do_create_registration(registrar, check_registration(registrar, payload(), channel=Channel.ACTIVE))
+    entry = PrelistEntry.objects.create(prelist=make_prelist(VILLAGE_IN, registrar), registration=registration,
+                                        category=Category.NEW)
+    v = do_assign(entry, staff["psm"], actor=registrar)
+    v = do_save(v, version=v.version, outcome="not_found", answers={}, actor=staff["psm"], submit=True)
+    do_review(v, accept=True, actor=staff["tksk"])
+    progress = progress_of([registration])[registration.pk]
+    assert (progress.stage, progress.current.text) == (Stage.NOT_FOUND, "Verification accepted: Not found")
+    do_send(do_approve_decree(compile_decree(registrar), actor=staff["head"]), actor=staff["head"])
+    with django_capture_on_commit_callbacks(execute=True):
+        do_start_apply(PackageSubmission.objects.get(), actor=staff["national"])
+    progress = progress_of([registration])[registration.pk]
+    assert (progress.stage, progress.waiting, progress.household_id) == (Stage.APPLIED, "", "")
+    assert progress.current.text == "Applied to the unified database (verification: Not found)"
+    assert not Household.objects.filter(household_id=registration.number).exists()
+    answer = lookup(HEAD_NIK, HEAD)
+    assert (answer.stage, answer.waiting, answer.in_registry) == (progress.current.text, "", False)
+    assert staff_page(client, registration.number)[0] == progress.current.text

@@ -169,12 +169,12 @@ def _decree_steps(decree: Decree) -> list[Step]:
     return steps
 
 
-def _followed_household(entry: PrelistEntry, v: Verification) -> str:
+def _followed_household(reg: Registration, entry: PrelistEntry, v: Verification) -> str:
     """Return the unified-database household the registration's household is after the merge, or ""."""
     if v.outcome == Outcome.MERGED:
         return v.merged_into
     if v.outcome in CONTINUES:  # a new registrant's household takes the registration number (package_export)
-        return entry.household.household_id if entry.household_id else entry.registration.number
+        return entry.household.household_id if entry.household_id else reg.number
     return ""
 
 
@@ -211,8 +211,11 @@ def _registration_progress(reg: Registration, entries, items, dates, assigned) -
         steps += _decree_steps(decree)
     if progress.stage == Stage.APPLIED:
         entry = next(e for e in entries if e.pk == verification.entry_id)
-        progress.household_id = _followed_household(entry, verification)
-        progress.final = not progress.household_id  # not found, refused or moved away: nothing more to come
+        progress.household_id = _followed_household(reg, entry, verification)
+        if not progress.household_id:  # not found, refused or moved away: nothing more to come
+            progress.final = True
+            progress.current.text = _("Applied to the unified database (verification: %(outcome)s)") % {
+                "outcome": verification.get_outcome_display()}
     return progress
 
 
@@ -223,7 +226,7 @@ def progress_of(registrations) -> dict[int, Progress]:
     dates, assigned = _status_dates(ids), _assigned_dates(ids)
     entries: dict[int, list] = {}
     for e in (PrelistEntry.objects.filter(registration_id__in=ids)
-              .select_related("prelist__region", "household", "registration", "verification")
+              .select_related("prelist__region", "household", "verification")
               .order_by("prelist__frozen_at", "pk")):
         entries.setdefault(e.registration_id, []).append(e)
     items: dict[int, list] = {}
