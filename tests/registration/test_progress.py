@@ -76,7 +76,7 @@ def test_a_registration_walks_through_every_stage(client, staff, period, setting
     client.force_login(staff["operator"])
     registration = do_create_registration(registrar, check_registration(registrar, payload(), channel=Channel.ACTIVE))
     stages = [Stage.REGISTERED]
-    expect(client, registration, Stage.REGISTERED, "Registered (Active (at the village office))",
+    expect(client, registration, Stage.REGISTERED, "Registered: Active (at the village office)",
            "waiting for initial identification by the district", stages)
 
     do_set_status(registrar, registration, Status.IN_IDENTIFICATION, note="Match run #1")
@@ -208,7 +208,7 @@ def test_a_list_of_registrations_shows_each_stage_in_the_same_queries(client, st
     PrelistEntry.objects.create(prelist=make_prelist(VILLAGE_IN, registrar), registration=third, category=Category.NEW)
     text, three = list_page()
     assert one == three  # no query per registration
-    assert "Registered (Active (at the village office))" in text and "Matched against the unified database" in text
+    assert "Registered: Active (at the village office)" in text and "Matched against the unified database" in text
     assert "as “New registrant”" in html.unescape(text) and first.number in text
 
 

@@ -186,7 +186,7 @@ def _latest_decree(items: list[DecreeItem]) -> Decree | None:
 
 
 def _registration_progress(reg: Registration, entries, items, dates, assigned) -> Progress:
-    steps = [Step(Stage.REGISTERED, _("Registered (%(channel)s)") % {"channel": reg.get_channel_display()},
+    steps = [Step(Stage.REGISTERED, _("Registered: %(channel)s") % {"channel": reg.get_channel_display()},
                   reg.entered_at)]
     progress = Progress(steps, region_code=reg.region_id)
     if reg.status == Status.WITHDRAWN:
