@@ -191,6 +191,13 @@ CIVIL_REGISTRY_MAX_AGE_DAYS = int(os.environ.get("MUTAKHIR_CIVIL_REGISTRY_MAX_AG
 XLSX_MAX_ROWS = int(os.environ.get("MUTAKHIR_XLSX_MAX_ROWS", "500000"))
 XLSX_MAX_COLUMNS = int(os.environ.get("MUTAKHIR_XLSX_MAX_COLUMNS", "100"))
 IMPORT_JOB_MAX_SECONDS = 60 * int(os.environ.get("MUTAKHIR_IMPORT_JOB_MAX_MINUTES", "30"))
+# The districts whose citizens see their desil and programs on the public status check: "all", or district
+# codes (comma-separated, e.g. "1901,19.02"); none by default (a desil is a relative rank some districts
+# would rather explain in person). Everyone always sees their stage and what they are waiting for.
+_SHOWS_DESIL = os.environ.get("MUTAKHIR_PUBLIC_SHOWS_DESIL", "").strip().lower()
+PUBLIC_SHOWS_DESIL = ["*"] if _SHOWS_DESIL in {"1", "true", "yes", "on", "all"} else [
+    code.strip().replace(".", "") for code in _SHOWS_DESIL.split(",") if code.strip() not in {"", "0", "false", "no",
+                                                                                              "off"}]
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).

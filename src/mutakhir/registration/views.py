@@ -44,6 +44,7 @@ from .forms import (
 )
 from .import_jobs import ImportRefused, check_start_import, do_start_import, save_upload
 from .models import Channel, Musdes
+from .progress import progress_of
 from .services import DuplicateSuspected, check_registration, do_create_registration
 from .validation import Problems, ValidationFailed, kk_problems, nik_problems, open_period_for
 from .xlsx_template import build_template
@@ -55,7 +56,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def registration_list(request):
     if not can_enter(request.user) and not registrations_for(request.user).exists():
         raise PermissionDenied
-    rows = registrations_for(request.user).select_related("region")[:100]
+    rows = list(registrations_for(request.user).select_related("region")[:100])
+    stages = progress_of(rows)
+    for row in rows:
+        row.progress = stages[row.pk]
     return render(request, "registration/list.html", {"rows": rows, "channels": sorted(channels_for(request.user)),
                                                       "can_import": can_import(request.user)})
 
@@ -136,8 +140,8 @@ def check_identity(request):
 def registration_detail(request, number):
     registration = get_registration_for_user(request.user, number)
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, registration, fields="members")
-    return render(request, "registration/detail.html", {"r": registration,
-                                                        "members": registration.members.all()})
+    return render(request, "registration/detail.html", {"r": registration, "members": registration.members.all(),
+                                                        "progress": progress_of([registration])[registration.pk]})
 
 
 @login_required

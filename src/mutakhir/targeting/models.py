@@ -118,7 +118,9 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["beneficiary_list", "region_code", "score", "household_id", "record_id"]
-        indexes = [models.Index(fields=["beneficiary_list", "status"])]
+        # The second: a household's entries in the newest lists (the public status check, registration/progress.py).
+        indexes = [models.Index(fields=["beneficiary_list", "status"]),
+                   models.Index(fields=["beneficiary_list", "household_id"], name="entry_list_household_idx")]
         verbose_name = _("list entry")
         verbose_name_plural = _("list entries")
 
