@@ -1,6 +1,9 @@
-"""In a real browser: a PSM verifies a household on a phone-sized screen; an SK goes from draft to PDF."""
+"""In a real browser: a PSM verifies a household on a phone-sized screen; an SK goes from draft to PDF; a TKSK
+downloads a prelist's ODK form and uploads the server's export."""
 
+import json
 import os
+import zipfile
 
 import pytest
 from conftest import VILLAGE_IN, new_page, sign_in
@@ -9,8 +12,10 @@ from playwright.sync_api import expect
 from mutakhir.accounts.models import Role
 from mutakhir.decrees.models import Decree
 from mutakhir.verification.models import Status, Verification
+from mutakhir.verification.xlsform import form_version
 
 from .fixtures import accept, make_entry, make_period, make_prelist
+from .test_odk import submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -82,13 +87,6 @@ def test_a_decree_goes_from_draft_to_pdf(browser, live_server, make_user, make_h
 
 def test_a_tksk_downloads_the_odk_form_and_uploads_the_submissions_by_clicking(browser, live_server, make_user,
                                                                                make_household, tmp_path):
-    import json
-    import zipfile
-
-    from mutakhir.verification.xlsform import form_version
-
-    from .test_odk import submission
-
     operator, psm = make_user(Role.DISTRICT_OPERATOR, "1901"), make_user(Role.PSM, VILLAGE_IN)
     tksk = make_user(Role.TKSK, "190101")
     entry = make_entry(make_prelist(VILLAGE_IN, operator), make_household(VILLAGE_IN, members=2))

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from conftest import SUNGAILIAT, VILLAGE_IN, VILLAGE_OTHER_DISTRICT
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
@@ -205,11 +206,23 @@ def make_zip(members: dict[str, bytes]) -> bytes:
     ("big.json", b"[" + b" " * 200 + b"]", "the limit is 0 MB"),
 ])
 def test_unsafe_or_wrong_uploads_are_refused_before_any_job(client, tksk, settings, name, content, error):
-    settings.ODK_IMPORT_MAX_BYTES = 100
-    if name != "big.json":
-        settings.ODK_IMPORT_MAX_BYTES = 50 * 2**20
+    settings.ODK_IMPORT_MAX_BYTES = 100 if name == "big.json" else 50 * 2**20
     client.force_login(tksk)
     response = client.post(reverse("verification:odk"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400 and error in response.text
     assert not JobRun.objects.exists()
     assert not upload_folder().exists() or list(upload_folder().iterdir()) == []
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client, tksk, settings):
+    settings.ODK_IMPORT_MAX_BYTES = 0
+    client.force_login(tksk)
+    big = SimpleUploadedFile("e.json", b"[" + b" " * (2**20 + 10) + b"]")
+    response = client.post(reverse("verification:odk"), {"file": big})
+    assert response.status_code == 413 and "the limit is 0 MB" in response.text and not JobRun.objects.exists()
+
+
+def test_the_command_writes_the_version_the_web_import_expects(entry, tmp_path):
+    call_command("verification", "xlsform", "--prelist", str(entry.prelist_id), "--out", str(tmp_path / "f.xlsx"))
+    settings_sheet = load_workbook(tmp_path / "f.xlsx")["settings"]
+    assert settings_sheet["C2"].value == form_version() == form_version()
