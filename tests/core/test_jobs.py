@@ -195,9 +195,11 @@ def test_every_kind_of_job_has_its_followers():
     from mutakhir.registration.import_jobs import JOB_KIND as IMPORT
     from mutakhir.targeting.services import JOB_KIND as TARGETING
     from mutakhir.targeting.services import PREVIEW_KIND
+    from mutakhir.verification.access import ODK_IMPORT_JOB
     from mutakhir.verivali.sync_services import JOB_KIND as SYNC
 
-    kinds = {APPROVE_JOB, RANKING, IMPORT, TARGETING, PREVIEW_KIND, SYNC, "match", "dedup", "verivali-signals"}
+    kinds = {APPROVE_JOB, RANKING, IMPORT, TARGETING, PREVIEW_KIND, SYNC, ODK_IMPORT_JOB, "match", "dedup",
+             "verivali-signals"}
     assert kinds <= set(JOB_READERS)
 
 

@@ -1,6 +1,9 @@
-"""In a real browser: a PSM verifies a household on a phone-sized screen; an SK goes from draft to PDF."""
+"""In a real browser: a PSM verifies a household on a phone-sized screen; an SK goes from draft to PDF; a TKSK
+downloads a prelist's ODK form and uploads the server's export."""
 
+import json
 import os
+import zipfile
 
 import pytest
 from conftest import VILLAGE_IN, new_page, sign_in
@@ -9,8 +12,10 @@ from playwright.sync_api import expect
 from mutakhir.accounts.models import Role
 from mutakhir.decrees.models import Decree
 from mutakhir.verification.models import Status, Verification
+from mutakhir.verification.xlsform import form_version
 
 from .fixtures import accept, make_entry, make_period, make_prelist
+from .test_odk import submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -78,3 +83,32 @@ def test_a_decree_goes_from_draft_to_pdf(browser, live_server, make_user, make_h
     page.set_input_files("#id_file", info.value.path())
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("status").first).to_contain_text("SHA-256 matches")
+
+
+def test_a_tksk_downloads_the_odk_form_and_uploads_the_submissions_by_clicking(browser, live_server, make_user,
+                                                                               make_household, tmp_path):
+    operator, psm = make_user(Role.DISTRICT_OPERATOR, "1901"), make_user(Role.PSM, VILLAGE_IN)
+    tksk = make_user(Role.TKSK, "190101")
+    entry = make_entry(make_prelist(VILLAGE_IN, operator), make_household(VILLAGE_IN, members=2))
+    page = open_as(browser, live_server, tksk, width=1100)
+    page.get_by_role("link", name="Open verification").click()
+    page.get_by_role("link", name="Open ODK forms and uploads").click()
+    page.get_by_role("link", name="Download the ODK form of").first.click()
+    page.fill("#id_reason", "Formulir untuk tim lapangan")  # logged with its reason
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download").click()
+    with zipfile.ZipFile(info.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["form.xlsx", f"prelist_{VILLAGE_IN}.csv"]
+    page.get_by_role("link", name="← Back", exact=True).click()  # the prelist page
+    page.get_by_role("link", name="Upload ODK submissions").click()
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"value": [submission(entry, psm.username, "uuid:b1", form_version=form_version()),
+                                            submission(entry, psm.username, "uuid:b2", form_version="2024")]}))
+    page.set_input_files("#id_file", export)
+    page.get_by_role("button", name="Upload and import").click()  # the test backend runs the job at once
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ODK import: export.json")
+    expect(page.get_by_role("table")).to_contain_text("form_version")
+    with page.expect_download() as report:
+        page.get_by_role("link", name="Download the report (.xlsx)").click()
+    assert report.value.suggested_filename.endswith("-report.xlsx")
+    assert Verification.objects.get(entry=entry).status == Status.SUBMITTED

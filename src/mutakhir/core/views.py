@@ -55,6 +55,7 @@ JOB_READERS = {
     "decree-approve": "mutakhir.decrees.access.can_read",
     "targeting-list": "mutakhir.targeting.access.can_read",
     "targeting-preview": "mutakhir.targeting.access.can_read",
+    "verification-odk-import": "mutakhir.verification.access.can_use_odk",
 }
 
 

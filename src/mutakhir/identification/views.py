@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import PersonalDataAccess
+from mutakhir.verification.access import can_use_odk
 from mutakhir.verivali.models import CivilSync
 
 from . import access, civil, duplicates, prelists, services
@@ -218,7 +219,8 @@ def prelist(request, pk):
     obj = access.get_prelist_for_user(request.user, pk)
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, obj, fields="entries")
     return render(request, "identification/prelist.html", {"prelist": obj, "rows": prelists.rows(obj),
-                                                            "replaced_by": prelists.replaced_by(obj)})
+                                                            "replaced_by": prelists.replaced_by(obj),
+                                                            "odk": can_use_odk(request.user)})
 
 
 def _download(request, pk, ext: str, content_type: str, build):

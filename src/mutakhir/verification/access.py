@@ -3,7 +3,11 @@
 - PSM and TKSK verify the households assigned to them; a PSM may take an unassigned entry of its village;
 - TKSK and district operators assign entries and accept or return submitted verifications in their scope;
 - district heads, the national team and auditors read; auditors change nothing;
-- program managers (K/L) and village registrars see no verifications.
+- program managers (K/L) and village registrars see no verifications;
+- ODK/KoboCollect from the browser (download a prelist's form, upload a server's export) is for the
+  supervisors who accept or return verifications, TKSK and district operators, in their region: an export
+  carries every verifier's submissions of a form and is applied under their names, so a PSM, who sends
+  from the phone to the server, does not upload one. A file naming a prelist outside the region is refused.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +16,8 @@ from django.shortcuts import get_object_or_404
 
 from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
+from mutakhir.core.models import JobRun
+from mutakhir.identification.access import get_prelist_for_user, prelists_for
 from mutakhir.identification.models import PrelistEntry
 
 from .models import Verification
@@ -19,6 +25,8 @@ from .models import Verification
 VERIFIER_ROLES = {Role.PSM, Role.TKSK}
 REVIEW_ROLES = {Role.TKSK, Role.DISTRICT_OPERATOR}
 ASSIGN_ROLES = {Role.PSM, Role.TKSK, Role.DISTRICT_OPERATOR}
+ODK_ROLES = REVIEW_ROLES
+ODK_IMPORT_JOB = "verification-odk-import"
 READ_ROLES = VERIFIER_ROLES | REVIEW_ROLES | {Role.DISTRICT_HEAD, Role.NATIONAL, Role.AUDITOR}
 
 
@@ -80,3 +88,30 @@ def get_entry_to_assign(user, pk) -> PrelistEntry:
     if not can_assign(user):
         raise PermissionDenied
     return entry
+
+
+def can_use_odk(user) -> bool:
+    return has_role(user, ODK_ROLES)
+
+
+def prelists_for_odk(user):
+    """Return the prelists whose form the user may download and whose submissions the user may import."""
+    return prelists_for(user) if can_use_odk(user) else prelists_for(user).none()
+
+
+def get_prelist_for_odk(user, pk):
+    """Return a prelist in the user's scope (404 otherwise); 403 for a prelist reader without the ODK role."""
+    prelist = get_prelist_for_user(user, pk)
+    if not can_use_odk(user):
+        raise PermissionDenied
+    return prelist
+
+
+def odk_imports_for(user):
+    """Return the ODK import jobs the user may follow: those started in the user's region."""
+    jobs = JobRun.objects.visible_to(user).filter(kind=ODK_IMPORT_JOB)
+    return jobs if can_use_odk(user) else jobs.none()
+
+
+def get_odk_import_for_user(user, pk) -> JobRun:
+    return get_object_or_404(odk_imports_for(user).select_related("created_by"), pk=pk)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import MemberStatus, Outcome
+from .odk_uploads import max_bytes, too_large
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS, Item
 
 YES_NO = [("", "—"), ("1", _("Yes")), ("0", _("No"))]
@@ -88,3 +89,17 @@ def from_answers(answers: dict) -> tuple[dict, list[dict]]:
     """Return the initial data of the household form and of the member formset."""
     household = {k: ("1" if v is True else "0" if v is False else v) for k, v in answers.get("household", {}).items()}
     return household, list(answers.get("members", []))
+
+
+class OdkUploadForm(forms.Form):
+    file = forms.FileField(label=_("Export of ODK Central or Kobo (.zip with the CSV and its members CSV, .csv or "
+                                   ".json)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_bytes():
+            raise forms.ValidationError(too_large(upload.size))
+        if not upload.name.lower().endswith((".zip", ".csv", ".json")):
+            raise forms.ValidationError(_("Upload the export as a .zip (the CSV with its members CSV), a .csv or a "
+                                          ".json file."))
+        return upload

@@ -39,6 +39,7 @@ def index(request):
     visible = access.verifications_for(user).select_related("entry__household", "entry__registration", "region")
     return render(request, "verification/index.html", {
         "progress": progress_for(user),
+        "odk": access.can_use_odk(user),
         "mine": visible.filter(verifier=user).exclude(status=Status.ACCEPTED),
         "to_review": visible.filter(status=Status.SUBMITTED).exclude(verifier=user) if access.can_review(user) else [],
         "unassigned": (access.entries_to_assign(user)

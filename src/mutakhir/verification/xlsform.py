@@ -5,6 +5,11 @@ registry address is pulled from the same file (pulldata). The form carries its p
 as calculated fields, so that an export maps back without relying on server metadata.
 """
 
+import hashlib
+import io
+import json
+import tempfile
+import zipfile
 from pathlib import Path
 
 from django.utils import translation
@@ -140,3 +145,24 @@ def write_xlsform(prelist, out: str | Path, version: str) -> tuple[Path, Path]:
     attachment = out.with_name(f"prelist_{prelist.region_id}.csv")
     write_prelist_csv(prelist, attachment)
     return out, attachment
+
+
+def form_version() -> str:
+    """Return the form's version: a digest of the questionnaire's survey and choices, the same for every prelist.
+
+    It changes when, and only when, the questionnaire (or its labels) changes: a form downloaded again keeps
+    its version, and the web import knows the version to expect without remembering downloads.
+    """
+    content = json.dumps([survey_rows(0, "", ""), choice_rows()], sort_keys=True, default=str)
+    return hashlib.sha256(content.encode()).hexdigest()[:12]
+
+
+def form_zip(prelist, version: str) -> bytes:
+    """Return one .zip holding form.xlsx and prelist_<village>.csv, the names ODK Central and Kobo expect."""
+    with tempfile.TemporaryDirectory(prefix="mutakhir-xlsform-") as folder:
+        form, attachment = write_xlsform(prelist, Path(folder) / "form.xlsx", version)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in (form, attachment):
+                archive.write(path, path.name)
+    return out.getvalue()

@@ -1,7 +1,8 @@
 """`mutakhir verification docs|xlsform|import|assign`: the questionnaire and ODK/KoboCollect.
 
 docs [--out docs/questionnaire.md]
-xlsform --prelist ID --out form.xlsx [--form-version V]   (writes prelist_<village>.csv beside it)
+xlsform --prelist ID --out form.xlsx [--form-version V]   (writes prelist_<village>.csv beside it; V defaults to
+    the questionnaire's digest, the version the web import expects)
 import FILE --form-version V [--user NAME]   CSV or JSON export of ODK Central / Kobo; exit 2 if flagged
 assign --prelist ID --verifier NAME   assign every unassigned entry of a prelist
 """
@@ -10,7 +11,6 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.core.progress import progress_bar
@@ -19,6 +19,7 @@ from mutakhir.verification.docs import render
 from mutakhir.verification.odk_import import import_submissions
 from mutakhir.verification.services import VerificationError, do_assign
 from mutakhir.verification.submissions import ExportError
+from mutakhir.verification.xlsform import form_version as current_form_version
 from mutakhir.verification.xlsform import write_xlsform
 
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         return prelist
 
     def _xlsform(self, prelist, out, form_version, **_):
-        version = form_version or timezone.now().strftime("%Y%m%d%H")
+        version = form_version or current_form_version()
         form, attachment = write_xlsform(self._prelist(prelist), out, version)
         PersonalDataAccess.record_command(PersonalDataAccess.Action.EXPORT, "prelist", prelist, fields="xlsform")
         self.stdout.write(f"Wrote {form} (version {version}) and {attachment}")
