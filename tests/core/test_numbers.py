@@ -43,4 +43,7 @@ def test_an_id_that_is_no_number_is_not_found(client, make_user, role, region, m
         response = client.post(url, {field: value})
     else:
         response = client.get(f"{url}{'&' if '?' in url else '?'}{field}={value}")
-    assert response.status_code == 404
+    if field == "musdes" and not value.isdigit():  # no deliberation chosen: the user is sent to choose one
+        assert response.status_code == 302 and response.url == "/registrations/musdes/"
+    else:
+        assert response.status_code == 404

@@ -124,6 +124,7 @@ def test_a_failed_fit_says_why_and_offers_no_publishing(client, national, tmp_pa
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.NATIONAL])
 def test_only_the_national_team_fits(client, regions, role, survey_file):
-    client.force_login(User.objects.create_user("u", password="x", role=role, region_id="1901"))
+    region = {Role.REGISTRAR: "1901011001", Role.PSM: "1901011001", Role.TKSK: "190101"}.get(role, "1901")
+    client.force_login(User.objects.create_user("u", password="x", role=role, region_id=region))
     assert upload(client, survey_file).status_code == 403
     assert client.get(reverse("ranking:fit_upload")).status_code == 403
