@@ -102,13 +102,14 @@ def _in_registry(by_nik: dict, periods: set, batch_households: set, found: dict)
                 found[key].add(Elsewhere(ids[household_pk], REGISTRY))
 
 
-def present_elsewhere(claims) -> dict[tuple[int, str], list[Elsewhere]]:
+def present_elsewhere(claims, households=frozenset()) -> dict[tuple[int, str], list[Elsewhere]]:
     """Return, per (prelist entry pk, NIK) of `claims`, the other households where that person is present.
 
     `claims` holds (prelist entry, NIK) pairs (NIKs from `listed_niks`): the entries need `household_id` and
     `prelist.update_period_id`.
-    The registry households of the claims' own entries are left out of the registry check: the batch
-    being checked speaks for them (and compares its households with one another itself).
+    The registry households of the claims' own entries, and `households` (registry household pks: those of a
+    whole ODK file checked a chunk at a time), are left out of the registry check: the batch being checked
+    speaks for them (and compares its households with one another itself).
     """
     by_nik = defaultdict(set)
     for entry, nik in claims:
@@ -119,7 +120,7 @@ def present_elsewhere(claims) -> dict[tuple[int, str], list[Elsewhere]]:
     periods = {e.prelist.update_period_id for e in entries}
     found = defaultdict(set)
     _in_period_verifications(by_nik, periods, found)
-    _in_registry(by_nik, periods, {e.household_id for e in entries if e.household_id}, found)
+    _in_registry(by_nik, periods, {e.household_id for e in entries if e.household_id} | households, found)
     return {key: sorted(others) for key, others in found.items()}
 
 
