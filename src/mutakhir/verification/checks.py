@@ -41,6 +41,8 @@ def parse(item: Item, raw):
     """Return the JSON-native value of a raw answer (text, number...), None when empty; raise BadValue."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    if isinstance(raw, list | dict):  # an ODK/Kobo export can carry anything
+        raise BadValue("not_a_value", _("A list or group where one answer is expected."))
     text = str(raw).strip()
     if item.kind in ("code", "count"):
         try:

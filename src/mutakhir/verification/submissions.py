@@ -61,10 +61,14 @@ class _Text:
         self.fh, self.buf, self.pos, self.eof = fh, "", 0, False
 
     def _more(self) -> None:
-        if len(self.buf) - self.pos > MAX_ELEMENT:
-            raise ValueError(_("a submission is larger than %(mb)s MB") % {"mb": MAX_ELEMENT >> 20})
+        if len(self.buf) - self.pos >= MAX_ELEMENT:
+            self._too_large()
         text = self.fh.read(max(READ, len(self.buf) - self.pos))  # doubling: a long value is read in linear time
         self.buf, self.pos, self.eof = self.buf[self.pos:] + text, 0, not text
+
+    @staticmethod
+    def _too_large():
+        raise ValueError(_("a submission is larger than %(mb)s MB") % {"mb": MAX_ELEMENT >> 20})
 
     def peek(self) -> str:
         """Return the next character that is not blank ('' at the end), without taking it."""
@@ -87,6 +91,8 @@ class _Text:
         while True:
             try:
                 value, end = DECODER.raw_decode(self.buf, self.pos)
+                if end - self.pos > MAX_ELEMENT:
+                    self._too_large()
                 if end < len(self.buf) or self.eof:
                     self.pos = end
                     return value
