@@ -15,6 +15,7 @@ the import), and the RSS before the import began. SQLite only: each run takes a 
 
 import argparse
 import csv
+import importlib.util
 import io
 import itertools
 import json
@@ -37,12 +38,20 @@ MAIN = ["KEY", "prelist_id", "form_version", "username", "household", "outcome",
 MEMBER = ["ref", "status", "name", "relation", "sex", "birth_date", "nik", "PARENT_KEY", "KEY"]
 
 
+def _bench_verification():
+    """bench/verification.py, loaded by its path: in a test session `verification` names tests/verification."""
+    spec = importlib.util.spec_from_file_location("bench_verification", Path(__file__).with_name("verification.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def write_export(folder: Path, entries) -> Path:
     """Write the CSV export (main file and members repeat) of one complete submission per prelist entry.
 
     `entries` yields (prelist id, household ID, household number i) as bench/verification.py's world made them.
     """
-    from verification import members
+    members = _bench_verification().members
 
     folder.mkdir(parents=True, exist_ok=True)
     main, repeat = folder / "odk.csv", folder / "odk-members.csv"
@@ -65,11 +74,9 @@ def write_export(folder: Path, entries) -> Path:
 
 def world_entries(households: int):
     """Create bench/verification.py's world of `households`; yield (prelist id, household ID, i) per entry."""
-    from verification import _world
-
     from mutakhir.identification.models import PrelistEntry
 
-    _world(households, 4)
+    _bench_verification()._world(households, 4)
     rows = PrelistEntry.objects.order_by("pk").values_list("prelist_id", "household__household_id")
     for prelist_id, household_id in rows.iterator(chunk_size=5000):
         yield prelist_id, household_id, int(household_id[1:])

@@ -2,7 +2,10 @@
 each bad row reported on its row, never the whole file stopped."""
 
 import csv
+import importlib.util
 import json
+import tracemalloc
+from pathlib import Path
 
 import pytest
 from conftest import VILLAGE_IN
@@ -19,6 +22,7 @@ from mutakhir.verification.submissions import Export, ExportError
 from .fixtures import make_entry
 from .test_odk import V, submission
 
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 ROWS = [{"meta": {"instanceID": f"uuid:{i}"}, "hh": {"address": "Jl. \u00e9 [1], {2}" * i}, "members": [{"n": i}]}
         for i in range(1, 6)]
 FLAT = [{"instanceID": f"uuid:{i}", "address": "Jl. \u00e9 [1], {2}" * i, "members": [{"n": i}]} for i in range(1, 6)]
@@ -196,3 +200,25 @@ def test_random_rows_never_stop_the_import_and_each_is_applied_or_reported(entry
             assert "not_a_record" in reported[n]
         elif bad_members(row.get("members")):
             assert "bad_members" in reported[n]
+
+
+@pytest.mark.slow
+def test_a_large_csv_export_is_imported_in_memory_bounded_by_the_chunk(regions, monkeypatch, tmp_path):
+    """3,000 submissions (and 12,000 member rows in any order), 200 a chunk: the traced peak stays under 4 KB a
+    row of the file, what about 12 chunks of one file need; the whole file in memory takes over 15 KB a row."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    spec = importlib.util.spec_from_file_location("bench_odk_import", BENCH / "odk_import.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    monkeypatch.setattr(odk_import, "CHUNK", 200)
+    monkeypatch.setattr(submissions, "CHUNK", 200)
+    rows = 3000
+    path = bench.write_export(tmp_path, bench.world_entries(rows))
+    tracemalloc.start()
+    try:
+        result = import_submissions(path, "1")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (result.applied, result.flagged) == (rows, 0), result.report[:3]
+    assert peak < rows * 4096, f"{peak / rows:.0f} bytes a row"
