@@ -23,7 +23,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 SEPARATOR = re.compile(r"[/-]")
-BLANK = re.compile(r"\s*")
+BLANK = re.compile(r"[ \t\n\r]*")  # JSON's whitespace only
 DECODER = json.JSONDecoder()
 READ = 1 << 16  # characters per read of a JSON export
 MAX_ELEMENT = 16 << 20  # characters: a larger submission (or broken JSON read that far) stops the import
