@@ -156,6 +156,20 @@ def test_a_member_moving_between_households_of_one_file_is_not_flagged_in_anothe
     assert (result.applied, result.flagged) == (2, 0), result.report
 
 
+def test_a_later_chunk_still_meets_the_verifications_of_an_earlier_import(entry, psm, make_household, monkeypatch,
+                                                                           tmp_path):
+    """The chunks of one file skip what the file itself wrote (its first pass compared those), not what came
+    before it: Budi, imported last week in the first household, is refused in another in a later chunk."""
+    assert run(tmp_path, [submission(entry, psm.username, "uuid:w1")]).applied == 1
+    monkeypatch.setattr(odk_import, "CHUNK", 1)
+    e = [make_entry(entry.prelist, make_household(VILLAGE_IN)) for _ in range(2)]
+    first = submission(e[0], psm.username, "uuid:w2")
+    first["members"][0]["nik"] = "1901010105900077"
+    result = run(tmp_path, [first, submission(e[1], psm.username, "uuid:w3")])
+    assert codes(result) == {2: {"member_twice"}}, result.report
+    assert f"listed already in household {entry.household.household_id}" in result.report[0]["message"]
+
+
 def bad_members(value) -> bool:
     """Whether a `members` value is neither a list of records (a repeat), nor a group, nor empty."""
     if isinstance(value, list):

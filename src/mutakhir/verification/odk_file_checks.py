@@ -42,6 +42,7 @@ class FileChecks:
         self.disagreeing: set[int] = set()
         self.twice: dict[int, list[str]] = {}
         self.households: set[int] = set()  # the registry households the file speaks for
+        self.started = None  # when the second pass began to write
 
     def add(self, rows) -> None:
         """Record rows of (row, instance ID, entry pk, username, registry household pk, listed NIKs)."""

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutakhir.identification.models import PrelistEntry
@@ -134,6 +135,7 @@ def import_submissions(path: str | Path, form_version: str, *, user=None, progre
     applied = flagged = done = 0
     with Export(path) as export, FileChecks() as checks:
         total = _first_pass(export, checks)
+        checks.started = timezone.now()
         for parsed in _chunks(export):
             chunk_applied, chunk_flagged = _import_chunk(parsed, form_version, checks, report)
             applied, flagged, done = applied + chunk_applied, flagged + chunk_flagged, done + len(parsed)
@@ -202,7 +204,7 @@ def _import_chunk(parsed: list[Parsed], form_version: str, checks: FileChecks, r
                 flag(issue.code, str(issue))
         for code, message in checks.issues(p.row):
             flag(code, message)
-    _period_checks(parsed, checks.households, flagger)
+    _period_checks(parsed, checks, flagger)
     clean = [p for p in parsed if p.row not in flagged]
     applied = apply_clean(clean, form_version, lambda p, message: flagger(p)("refused", message))
     return applied, len(flagged)
@@ -252,11 +254,13 @@ def _listed(p: Parsed) -> set[str]:
     return listed_niks(p.answers, _outcome(p.raw))
 
 
-def _period_checks(parsed: list[Parsed], households: set[int], flagger) -> None:
+def _period_checks(parsed: list[Parsed], checks: FileChecks, flagger) -> None:
     """Flag a present member (NIK) whom a submitted or accepted verification of the period lists in another
     household, or who is a member of another open registry household (members.py, shared with the web form)
-    for which the file (`households`) does not speak."""
-    found = present_elsewhere([(p.entry, nik) for p in parsed if p.entry for nik in _listed(p)], households)
+    for which the file does not speak. What earlier chunks wrote is left out: the first pass compared the file's
+    households with one another."""
+    found = present_elsewhere([(p.entry, nik) for p in parsed if p.entry for nik in _listed(p)], checks.households,
+                              since=checks.started)
     for p in parsed:
         for nik in sorted(_listed(p)) if p.entry else ():
             for other in found.get((p.entry.pk, nik), ()):
