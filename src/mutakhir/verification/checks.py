@@ -6,6 +6,7 @@ form and imported ODK/Kobo submissions.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -40,11 +41,13 @@ def parse(item: Item, raw):
     """Return the JSON-native value of a raw answer (text, number...), None when empty; raise BadValue."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
+    if isinstance(raw, list | dict):  # an ODK/Kobo export can carry anything
+        raise BadValue("not_a_value", _("A list or group where one answer is expected."))
     text = str(raw).strip()
     if item.kind in ("code", "count"):
         try:
             value = int(float(text))
-        except ValueError:
+        except (ValueError, OverflowError):  # "abc", "nan"; "inf", "1e999"
             raise BadValue("not_a_number", _("Not a whole number.")) from None
         if item.kind == "code" and value not in item.code_list.values:
             raise BadValue("unknown_code", _("Unknown code %(code)s.") % {"code": value})
@@ -53,9 +56,12 @@ def parse(item: Item, raw):
         return value
     if item.kind == "number":
         try:
-            return float(text.replace(",", "."))
+            value = float(text.replace(",", "."))
         except ValueError:
             raise BadValue("not_a_number", _("Not a number.")) from None
+        if not math.isfinite(value):  # "nan", "inf", "1e999": not numbers the questionnaire asks, nor JSON
+            raise BadValue("not_a_number", _("Not a number."))
+        return value
     if item.kind == "flag":
         if text.lower() in ("1", "true", "yes", "ya"):
             return True

@@ -32,6 +32,19 @@ def _table(items) -> list[str]:
     return lines
 
 
+IMPORT = (
+    "`mutakhir verification import FILE --form-version V` reads an ODK Central or Kobo export: CSV (the members "
+    "repeat beside it as `<stem>-members.csv`, linked by KEY/PARENT_KEY or _index/_parent_index, in any order) or "
+    "JSON (a list, ODK Central's `{\"value\": [...]}` or Kobo's `{\"results\": [...]}`). The file is streamed, "
+    "never loaded whole: a first pass notes what spans the file (an instance ID sent twice, two verifiers on one "
+    "household, one NIK in two households: such rows are never applied), then rows are checked and applied 2,000 "
+    "at a time, so 200,000 rows fit in a few hundred MB. Every refused row is reported on its row with a code "
+    "(a value of the wrong type, members that are not a list of records, an element that is not a record: "
+    "`not_a_record`, `bad_members`, `not_a_value`, `not_a_number`, `too_long`, ...); the rest is applied. Only an "
+    "unreadable file stops the import before anything is written: invalid UTF-8, CSV or JSON, or a single JSON "
+    "submission over 16 MB.")
+
+
 def render() -> str:
     """Return the questionnaire page (English) as Markdown."""
     with translation.override("en"):
@@ -44,5 +57,5 @@ def render() -> str:
                  "Each member also has a status: present, new, died, moved, split (to the new household).", "",
                  *_table(MEMBER_ITEMS), "", "## Checks", ""]
         lines += [f"- `{code}`: {text}" for code, text in RULES]
-        lines += ["", f"Parameters: {RULE_PARAMS}.", ""]
+        lines += ["", f"Parameters: {RULE_PARAMS}.", "", "## Importing submissions", "", IMPORT, ""]
         return "\n".join(lines)

@@ -23,7 +23,7 @@ from mutakhir.registry.display import mask_id
 from mutakhir.registry.models import Member
 
 from .checks import ACTIVE_MEMBER, Issue
-from .models import Outcome, Status, Verification
+from .models import Outcome, Source, Status, Verification
 
 CHUNK = 2000  # ids per IN (...) lookup: below SQLite's limit on query parameters
 NARROW = 50  # up to this many NIKs (a web form), the period's verifications are narrowed by a text match first
@@ -57,9 +57,11 @@ def _keys(entry_ids) -> dict[int, str]:
     return out
 
 
-def _in_period_verifications(by_nik: dict, periods: set, found: dict) -> None:
+def _in_period_verifications(by_nik: dict, periods: set, found: dict, since) -> None:
     verified = Verification.objects.filter(entry__prelist__update_period__in=periods, status__in=APPLIED,
                                            outcome__in=LISTING)
+    if since is not None:  # an ODK import's own writes, compared across its file by its first pass
+        verified = verified.exclude(source=Source.ODK, updated_at__gte=since)
     if len(by_nik) <= NARROW:  # one household: let the database skip the rows not naming any of its NIKs
         text = Q()
         for nik in by_nik:
@@ -102,13 +104,16 @@ def _in_registry(by_nik: dict, periods: set, batch_households: set, found: dict)
                 found[key].add(Elsewhere(ids[household_pk], REGISTRY))
 
 
-def present_elsewhere(claims) -> dict[tuple[int, str], list[Elsewhere]]:
+def present_elsewhere(claims, households=frozenset(), since=None) -> dict[tuple[int, str], list[Elsewhere]]:
     """Return, per (prelist entry pk, NIK) of `claims`, the other households where that person is present.
 
     `claims` holds (prelist entry, NIK) pairs (NIKs from `listed_niks`): the entries need `household_id` and
     `prelist.update_period_id`.
-    The registry households of the claims' own entries are left out of the registry check: the batch
-    being checked speaks for them (and compares its households with one another itself).
+    The registry households of the claims' own entries, and `households` (registry household pks: those of a
+    whole ODK file checked a chunk at a time), are left out of the registry check: the batch being checked
+    speaks for them (and compares its households with one another itself). With `since` (when an ODK import
+    began), the verifications written by ODK imports since are left out too: without it, each chunk of a
+    file would read again all that the chunks before it wrote.
     """
     by_nik = defaultdict(set)
     for entry, nik in claims:
@@ -118,8 +123,8 @@ def present_elsewhere(claims) -> dict[tuple[int, str], list[Elsewhere]]:
     entries = set().union(*by_nik.values())
     periods = {e.prelist.update_period_id for e in entries}
     found = defaultdict(set)
-    _in_period_verifications(by_nik, periods, found)
-    _in_registry(by_nik, periods, {e.household_id for e in entries if e.household_id}, found)
+    _in_period_verifications(by_nik, periods, found, since)
+    _in_registry(by_nik, periods, {e.household_id for e in entries if e.household_id} | households, found)
     return {key: sorted(others) for key, others in found.items()}
 
 

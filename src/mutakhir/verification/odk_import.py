@@ -1,9 +1,14 @@
 """Import ODK Central / Kobo submissions: map each back to its prelist household, check it like a web
 entry, and apply it whole or not at all. Every refused submission is reported with its row and reason.
 
-Lookups are made per file or per chunk of rows (prelist entries, verifiers, known instance IDs, existing
-verifications, members present elsewhere in the period), never per row; odk_apply.py writes the clean
-submissions in bulk, one transaction per batch.
+The export is streamed (submissions.py) twice, so memory holds one chunk of rows, whatever the file's length:
+- a light first pass records what the whole-file checks need (odk_file_checks.py: an instance ID repeated,
+  two verifiers on one household, one NIK in two households) before anything is written;
+- the second pass checks and applies CHUNK rows at a time, with lookups per chunk (prelist entries,
+  verifiers, known instance IDs, existing verifications, member references, members present elsewhere in
+  the period), never per row; odk_apply.py writes the clean submissions in bulk, one transaction per batch.
+A row whose fields have unexpected types (a list where text is expected, members that are not records, an
+element that is not a record) is reported on its row with a code: it never stops the file.
 """
 
 import hashlib
@@ -14,6 +19,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutakhir.core.numbers import small_int
@@ -23,12 +29,15 @@ from .checks import BadValue, check_answers, parse
 from .members import describe, listed_niks, present_elsewhere
 from .models import Outcome, SubmissionImport, Verification
 from .odk_apply import apply_clean
+from .odk_file_checks import FileChecks
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
 from .references import References
 from .services import VerificationError, check_editable, check_verifier
-from .submissions import instance_id, read_export, submitter
+from .submissions import Export, instance_id, submitter
 
-CHUNK = 2000  # ids per IN (...) lookup: below SQLite's limit on query parameters
+CHUNK = 2000  # rows checked and applied at once; ids per IN (...) lookup: below SQLite's limit on query parameters
+TEXT = 80  # characters of an instance ID or household key kept in the report
+WRITTEN = ("moved_to", "merged_into", "new_kk")  # text fields of a submission written as they come
 ENTRY_FIELDS = ("prelist__region_id", "prelist__update_period_id", "household__household_id", "registration__number",
                 "category")
 
@@ -42,6 +51,13 @@ class Parsed:
     entry: PrelistEntry | None = None
     verifier: object = None
     answers: dict | None = None
+    record: bool = True  # False when the element is not a record at all (a number, a list...)
+
+    @classmethod
+    def of(cls, row: int, element) -> "Parsed":
+        if not isinstance(element, dict):
+            return cls(row, {}, "", "", record=False)
+        return cls(row, element, instance_id(element), submitter(element))
 
 
 def _answers(raw: dict, flag) -> dict:
@@ -112,20 +128,59 @@ def _in_chunks(queryset, field: str, values) -> list:
 def import_submissions(path: str | Path, form_version: str, *, user=None, progress=None) -> SubmissionImport:
     """Check every submission of an export, apply the clean ones, and record the report.
 
-    `progress(done, total)` is called as the clean submissions are applied.
+    `progress(done, total)` is called as each chunk of rows is checked and applied.
     """
     path = Path(path)
     report: list[dict] = []
+    applied = flagged = done = 0
+    with Export(path) as export, FileChecks() as checks:
+        total = _first_pass(export, checks)
+        checks.started = timezone.now()
+        for parsed in _chunks(export):
+            chunk_applied, chunk_flagged = _import_chunk(parsed, form_version, checks, report)
+            applied, flagged, done = applied + chunk_applied, flagged + chunk_flagged, done + len(parsed)
+            if progress:
+                progress(done, total)
+    with path.open("rb") as fh:
+        sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
+    return SubmissionImport.objects.create(
+        sha256=sha256, source=str(path)[-255:], form_version=form_version, user=user, applied=applied,
+        flagged=flagged, report=sorted(report, key=lambda r: r["row"]))
+
+
+def _chunks(export: Export):
+    for chunk in batched(enumerate(export.rows(), start=1), CHUNK):
+        yield [Parsed.of(row, element) for row, element in chunk]
+
+
+def _ignore(code, message) -> None:
+    """A flag for the first pass, which keeps only keys: the second pass reports each issue."""
+
+
+def _first_pass(export: Export, checks: FileChecks) -> int:
+    """Record the keys of every row for the whole-file checks, before anything is written; return the rows."""
+    total = 0
+    for parsed in _chunks(export):
+        _attach_entries(parsed)
+        checks.add((p.row, p.instance_id, p.entry.pk if p.entry else None, p.username,
+                    p.entry.household_id if p.entry else None,
+                    listed_niks(_answers(p.raw, _ignore), _outcome(p.raw))) for p in parsed)
+        total += len(parsed)
+    checks.finish()
+    return total
+
+
+def _import_chunk(parsed: list[Parsed], form_version: str, checks: FileChecks, report: list) -> tuple[int, int]:
+    """Check one chunk of rows, apply its clean submissions; return how many were applied and flagged."""
     flagged: set[int] = set()
 
     def flagger(p: Parsed):
         def flag(code, message):
             flagged.add(p.row)
-            report.append({"row": p.row, "instance_id": p.instance_id, "household": str(p.raw.get("household", "")),
-                           "code": code, "message": message})
+            report.append({"row": p.row, "instance_id": p.instance_id[:TEXT], "code": code, "message": message,
+                           "household": str(p.raw.get("household", ""))[:TEXT]})
         return flag
 
-    parsed = [Parsed(n, raw, instance_id(raw), submitter(raw)) for n, raw in enumerate(read_export(path), start=1)]
     _attach_entries(parsed)
     known = set(_in_chunks(Verification.objects.values_list("instance_id", flat=True), "instance_id",
                            [p.instance_id for p in parsed if p.instance_id]))
@@ -134,29 +189,33 @@ def import_submissions(path: str | Path, form_version: str, *, user=None, progre
     existing = {v.entry_id: v for v in _in_chunks(Verification.objects.only("entry_id", "status"), "entry_id",
                                                   [p.entry.pk for p in parsed if p.entry])}
     references = References.load([p.entry for p in parsed if p.entry], [_merged_into(p.raw) for p in parsed])
-    seen: set[str] = set()
     for p in parsed:
         flag = flagger(p)
+        if not p.record:
+            flag("not_a_record", _("The submission is not a record of answers."))
+            continue
         if not p.instance_id:
             flag("no_instance_id", _("The submission has no instance ID."))
-        elif p.instance_id in known or p.instance_id in seen:
+        elif p.instance_id in known or p.row in checks.repeated:
             flag("duplicate", _("Duplicate submission: this instance ID was imported already."))
-        seen.add(p.instance_id)
         _check_row(p, form_version, users, existing, flag)
         if p.entry is not None and p.verifier is not None:
             for issue in references.issues(p.entry, p.answers, _outcome(p.raw), _merged_into(p.raw), p.verifier):
                 flag(issue.code, str(issue))
-    _cross_checks(parsed, flagger)
-    _period_checks(parsed, flagger)
+        for code, message in checks.issues(p.row):
+            flag(code, message)
+    _period_checks(parsed, checks, flagger)
     clean = [p for p in parsed if p.row not in flagged]
-    applied = apply_clean(clean, form_version, lambda p, message: flagger(p)("refused", message), progress)
-    return SubmissionImport.objects.create(
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(), source=str(path)[-255:], form_version=form_version,
-        user=user, applied=applied, flagged=len(flagged), report=sorted(report, key=lambda r: r["row"]))
+    applied = apply_clean(clean, form_version, lambda p, message: flagger(p)("refused", message))
+    return applied, len(flagged)
 
 
 def _check_row(p: Parsed, form_version: str, users: dict, existing: dict, flag) -> None:
     """Flag what is wrong with one submission on its own: version, household, verifier, answers."""
+    for name, value in (("instance_id", p.instance_id), *((f, str(p.raw.get(f) or "")) for f in WRITTEN)):
+        limit = Verification._meta.get_field(name).max_length
+        if len(value) > limit:
+            flag("too_long", _("%(field)s is longer than %(n)s characters.") % {"field": name, "n": limit})
     version = str(p.raw.get("form_version") or "").strip()
     if version != str(form_version):
         flag("form_version", _("Form version %(got)s, expected %(want)s: an older form, re-send with the "
@@ -195,31 +254,13 @@ def _listed(p: Parsed) -> set[str]:
     return listed_niks(p.answers, _outcome(p.raw))
 
 
-def _cross_checks(parsed: list[Parsed], flagger) -> None:
-    """Flag verifiers disagreeing on one household, and a person (NIK) listed in two households of the file."""
-    by_entry = defaultdict(list)
-    for p in parsed:
-        if p.entry:
-            by_entry[p.entry.pk].append(p)
-    for group in by_entry.values():
-        if len({p.username for p in group}) > 1:
-            for p in group:
-                flagger(p)("disagreement", _("Two verifiers sent different submissions for this household."))
-    by_nik = defaultdict(set)
-    for p in parsed:
-        for nik in _listed(p) if p.entry else ():
-            by_nik[nik].add(p.entry.pk)
-    for p in parsed:
-        for nik in sorted(_listed(p)):
-            if len(by_nik.get(nik, ())) > 1:
-                flagger(p)("member_twice", _("A member (NIK %(nik)s…) is listed in two households.")
-                           % {"nik": nik[:4]})
-
-
-def _period_checks(parsed: list[Parsed], flagger) -> None:
+def _period_checks(parsed: list[Parsed], checks: FileChecks, flagger) -> None:
     """Flag a present member (NIK) whom a submitted or accepted verification of the period lists in another
-    household, or who is a member of another open registry household (members.py, shared with the web form)."""
-    found = present_elsewhere([(p.entry, nik) for p in parsed if p.entry for nik in _listed(p)])
+    household, or who is a member of another open registry household (members.py, shared with the web form)
+    for which the file does not speak. What earlier chunks wrote is left out: the first pass compared the file's
+    households with one another."""
+    found = present_elsewhere([(p.entry, nik) for p in parsed if p.entry for nik in _listed(p)], checks.households,
+                              since=checks.started)
     for p in parsed:
         for nik in sorted(_listed(p)) if p.entry else ():
             for other in found.get((p.entry.pk, nik), ()):
