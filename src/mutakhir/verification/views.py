@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
 from mutakhir.accounts.scope import filter_visible
+from mutakhir.core.downloads import attachment
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.prelists import change_words, head_and_address
 from mutakhir.registry.display import display_value
@@ -17,6 +18,7 @@ from mutakhir.registry.display import display_value
 from . import access
 from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, show_member_issues, to_answers
 from .models import Status
+from .paper import blank_pdf
 from .progress import progress_for
 from .questionnaire import HOUSEHOLD_ITEMS
 from .services import (
@@ -69,6 +71,14 @@ def _side_by_side(verification, form):
             return display_value(obj._meta.get_field(name), getattr(obj, name)) if obj else ""
         rows.append((form[item.name], shown(hh), shown(reg)))
     return rows
+
+
+@login_required
+def blank_form(request):
+    """The blank printable questionnaire (PDF): no personal data, for any field or office staff of verification."""
+    if not access.can_read(request.user):
+        raise PermissionDenied
+    return attachment(blank_pdf(), "application/pdf", "kuesioner-verifikasi.pdf")
 
 
 @login_required
