@@ -30,12 +30,12 @@ class DecreeForm(forms.Form):
     def _propose(self, district: str) -> None:
         """Start a new draft from the district's decree settings, with the next number of its template."""
         standing = settings_for(district)
-        region = Region.objects.get(pk=district)
+        region = Region.objects.filter(pk=district).first()  # none: an account without a district
         today = timezone.localdate()
         proposed = {"date": today, "number": next_number(standing.number_template, district, today.year),
                     "considerations": standing.considerations, "legal_basis": standing.legal_bases,
-                    "signer_name": standing.signer_name, "signer_title": standing.signer_title or head_office(region),
-                    "place": standing.place}
+                    "signer_name": standing.signer_name, "place": standing.place,
+                    "signer_title": standing.signer_title or (region and head_office(region))}
         for name, value in proposed.items():
             self.fields[name].initial = value
 
