@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files: /api/docs served from here, not a CDN (the CSP allows only self)
     "simple_history",
     "axes",
     "django_tasks_db",

@@ -26,9 +26,11 @@ class Decree(models.Model):
                                       verbose_name=_("update period"))
     number = models.CharField(_("decree number"), max_length=80, unique=True)
     date = models.DateField(_("decree date"))
+    considerations = models.TextField(_("considerations (Menimbang)"), max_length=4000, blank=True)
     legal_basis = models.TextField(_("legal basis"), max_length=4000)
     signer_name = models.CharField(_("signer"), max_length=120)
     signer_title = models.CharField(_("signer's title"), max_length=120)
+    place = models.CharField(_("place of signing"), max_length=80, blank=True)
     corrects = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="corrections",
                                  verbose_name=_("corrects decree"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -118,3 +120,29 @@ class PackageDispatch(models.Model):
 
     def __str__(self):
         return f"{self.decree_id} {self.status}"
+
+
+class DistrictDecreeSettings(models.Model):
+    """A district's standing text of its decrees (SK), kept by its operator: each new draft starts from it."""
+
+    region = models.OneToOneField("regions.Region", models.PROTECT, db_column="region_code", related_name="+",
+                                  verbose_name=_("district"))
+    considerations = models.TextField(_("considerations (Menimbang)"), max_length=4000, blank=True,
+                                      help_text=_("One consideration a line."))
+    legal_bases = models.TextField(_("legal bases (Mengingat)"), max_length=4000, blank=True,
+                                   help_text=_("One law or regulation a line."))
+    number_template = models.CharField(_("numbering template"), max_length=80, default="400.9/{seq}/DINSOS/{year}",
+                                       help_text=_("{seq} is the decree's sequence in the year, {year} the year."))
+    signer_name = models.CharField(_("signatory's name"), max_length=120, blank=True)
+    signer_title = models.CharField(_("signatory's office"), max_length=120, blank=True,
+                                    help_text=_("Empty: the district head's office (e.g. BUPATI BANGKA)."))
+    place = models.CharField(_("place of signing"), max_length=80, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("district decree settings")
+        verbose_name_plural = _("district decree settings")
+
+    def __str__(self):
+        return str(self.region_id)

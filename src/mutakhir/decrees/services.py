@@ -62,13 +62,15 @@ def check_once_per_household(period, verifications) -> None:
 
 @transaction.atomic
 def do_compile_decree(*, district: str, period, number: str, date, legal_basis: str, signer_name: str,
-                      signer_title: str, actor, corrects: Decree | None = None, verifications=None) -> Decree:
+                      signer_title: str, actor, corrects: Decree | None = None, verifications=None,
+                      considerations: str = "", place: str = "") -> Decree:
     """Create a draft decree holding the accepted verifications (a correction: those it reopens)."""
     if verifications is None:
         verifications = compilable(district, period)
     check_compile(district, period, number, corrects, verifications)
     decree = Decree(region_id=district, update_period=period, number=number, date=date, legal_basis=legal_basis,
-                    signer_name=signer_name, signer_title=signer_title, corrects=corrects, created_by=actor)
+                    signer_name=signer_name, signer_title=signer_title, corrects=corrects, created_by=actor,
+                    considerations=considerations, place=place)
     decree._history_user = actor
     decree.save()
     DecreeItem.objects.bulk_create([DecreeItem(decree=decree, verification=v) for v in verifications])

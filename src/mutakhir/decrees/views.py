@@ -18,7 +18,9 @@ from mutakhir.registry.packages import PackageError
 from . import access
 from .annex import PDF_TABLE_MAX_ROWS, annex, summary_rows
 from .dispatch import do_record_acknowledgement, do_send, outbox_path
-from .forms import AcknowledgementForm, CorrectionForm, DecreeForm, VerifyPdfForm
+from .forms import AcknowledgementForm, CorrectionForm, DecreeForm, DecreeSettingsForm, VerifyPdfForm
+from .legal import settings_for
+from .pdf import render_pdf
 from .services import DecreeError, approval_jobs, do_compile_decree, do_start_approval, matching_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,6 +108,33 @@ def _download(request, pk, what: str, content_type: str, filename: str, title: s
 @login_required
 def pdf(request, pk):
     return _download(request, pk, "pdf", "application/pdf", f"SK-{pk}.pdf", _("Decree %(number)s: the PDF"))
+
+
+@login_required
+def draft_pdf(request, pk):
+    """Ask why, then send a draft's PDF preview (watermarked "DRAF") to its operator or head, before approval."""
+    decree = access.get_decree_to_send(request.user, pk)
+    if decree.is_approved:
+        raise Http404
+    return download_with_reason(request, decree, "draft_pdf",
+                                lambda: attachment(render_pdf(decree, draft=True), "application/pdf",
+                                                   f"SK-{pk}-draf.pdf"),
+                                title=_("Decree %(number)s: the draft PDF") % {"number": decree.number},
+                                back=reverse("decrees:detail", args=[pk]))
+
+
+@login_required
+def decree_settings(request):
+    """The district operator keeps the district's standing decree text: considerations, legal bases, numbering."""
+    if not access.can_compile(request.user):
+        raise PermissionDenied
+    form = DecreeSettingsForm(request.POST or None, instance=settings_for(_district(request.user)))
+    if request.method == "POST" and form.is_valid():
+        form.instance._history_user = request.user
+        form.save()
+        messages.success(request, _("The decree settings were saved."))
+        return redirect("decrees:settings")
+    return render(request, "decrees/settings.html", {"form": form})
 
 
 @login_required

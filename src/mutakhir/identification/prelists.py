@@ -93,25 +93,42 @@ def replaced_by(prelist: Prelist) -> int | None:
             .order_by("-version").values_list("version", flat=True).first())
 
 
-def rows(prelist: Prelist) -> list[PrelistRow]:
-    """Return the prelist's entries as rows for the screen, the PDF and the XLSX."""
-    entries = list(prelist.entries.select_related("registration", "household")
-                   .prefetch_related("registration__members", "household__members"))
+def change_words(entries) -> dict[int, list[str]]:
+    """Return, by entry pk, what to check on each entry in words (member names, field labels), in two queries.
+
+    The prelist PDF, its screen and the verification pages say "member gone: Siti", never "member_gone:R…".
+    """
     tokens = [t.partition(":") for e in entries for t in e.changes.split(";") if ":" in t]
     added_pks = [int(v[2:]) for k, _s, v in tokens if k == "member_added" and v[2:].isdigit()]
     added = {f"RM{pk}": name
              for pk, name in RegistrationMember.objects.filter(pk__in=added_pks).values_list("pk", "name")}
     gone = dict(Member.objects.filter(record_id__in=[v for k, _s, v in tokens if k == "member_gone"])
                 .values_list("record_id", "name"))
+    return {entry.pk: _checks(entry, added, gone) for entry in entries}
+
+
+def head_and_address(subject) -> tuple[str, list, str]:
+    """Return the head's name, the current members and the address with RT/RW of a household or registration.
+
+    Reads `subject.members.all()`: prefetch the members to list many subjects.
+    """
+    people = [m for m in subject.members.all() if getattr(m, "ended_at", None) is None]
+    head = next((m for m in people if m.relation == 1), people[0] if people else None)
+    address = " ".join(filter(None, [subject.address, subject.rt and f"RT {subject.rt}",
+                                     subject.rw and f"RW {subject.rw}"]))
+    return (head.name if head else "", people, address)
+
+
+def rows(prelist: Prelist) -> list[PrelistRow]:
+    """Return the prelist's entries as rows for the screen, the PDF and the XLSX."""
+    entries = list(prelist.entries.select_related("registration", "household")
+                   .prefetch_related("registration__members", "household__members"))
+    words = change_words(entries)
     out = []
     for number, entry in enumerate(entries, 1):
-        subject = entry.registration or entry.household
-        people = [m for m in subject.members.all() if getattr(m, "ended_at", None) is None]
-        head = next((m for m in people if m.relation == 1), people[0] if people else None)
-        out.append(PrelistRow(number, entry, head.name if head else "", [(m.name, mask_id(m.nik)) for m in people],
-                              " ".join(filter(None, [subject.address, subject.rt and f"RT {subject.rt}",
-                                                     subject.rw and f"RW {subject.rw}"])),
-                              entry.get_category_display(), _checks(entry, added, gone)))
+        head, people, address = head_and_address(entry.registration or entry.household)
+        out.append(PrelistRow(number, entry, head, [(m.name, mask_id(m.nik)) for m in people], address,
+                              entry.get_category_display(), words[entry.pk]))
     return out
 
 

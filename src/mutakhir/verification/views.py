@@ -10,12 +10,15 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
 from mutakhir.accounts.scope import filter_visible
+from mutakhir.core.downloads import attachment
 from mutakhir.core.numbers import small_int
+from mutakhir.identification.prelists import change_words, head_and_address
 from mutakhir.registry.display import display_value
 
 from . import access
 from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, show_member_issues, to_answers
 from .models import Status
+from .paper import blank_pdf
 from .progress import progress_for
 from .questionnaire import HOUSEHOLD_ITEMS
 from .services import (
@@ -36,19 +39,27 @@ def index(request):
     if not access.can_read(request.user):
         raise PermissionDenied
     user = request.user
-    visible = access.verifications_for(user).select_related("entry__household", "entry__registration", "region")
+    visible = (access.verifications_for(user).select_related("entry__household", "entry__registration", "region")
+               .prefetch_related("entry__household__members", "entry__registration__members"))
+    mine = list(visible.filter(verifier=user).exclude(status=Status.ACCEPTED))
+    to_review = list(visible.filter(status=Status.SUBMITTED).exclude(verifier=user)) if access.can_review(user) else []
+    unassigned = (list(access.entries_to_assign(user).select_related("household", "registration", "prelist")
+                       .prefetch_related("household__members", "registration__members")[:200])
+                  if access.can_assign(user) else [])
+    _find_the_house([v.entry for v in mine + to_review] + unassigned)
     return render(request, "verification/index.html", {
-        "progress": progress_for(user),
-        "odk": access.can_use_odk(user),
-        "mine": visible.filter(verifier=user).exclude(status=Status.ACCEPTED),
-        "to_review": visible.filter(status=Status.SUBMITTED).exclude(verifier=user) if access.can_review(user) else [],
-        "unassigned": (access.entries_to_assign(user)
-                       .select_related("household", "registration", "prelist")[:200]
-                       if access.can_assign(user) else []),
+        "progress": progress_for(user), "odk": access.can_use_odk(user), "mine": mine, "to_review": to_review,
+        "unassigned": unassigned,
         "verifiers": (filter_visible(get_user_model().objects.filter(role__in=[Role.PSM, Role.TKSK], is_active=True),
                                       user, "region_id")
                       if access.can_assign(user) and user.role != Role.PSM else []),
     })
+
+
+def _find_the_house(entries) -> None:
+    """Set `head` and `address` (with RT/RW) on each entry: a field worker finds the house by them, not by its key."""
+    for entry in entries:
+        entry.head, _people, entry.address = head_and_address(entry.registration or entry.household)
 
 
 def _side_by_side(verification, form):
@@ -61,6 +72,14 @@ def _side_by_side(verification, form):
             return display_value(obj._meta.get_field(name), getattr(obj, name)) if obj else ""
         rows.append((form[item.name], shown(hh), shown(reg)))
     return rows
+
+
+@login_required
+def blank_form(request):
+    """The blank printable questionnaire (PDF): no personal data, for any field or office staff of verification."""
+    if not access.can_read(request.user):
+        raise PermissionDenied
+    return attachment(blank_pdf(), "application/pdf", "kuesioner-verifikasi.pdf")
 
 
 @login_required
@@ -105,6 +124,7 @@ def edit(request, pk):
     return render(request, "verification/edit.html", {
         "v": verification, "outcome_form": outcome_form, "members": members, "issues": issues,
         "rows": _side_by_side(verification, household_form), "can_edit": can_edit,
+        "to_check": change_words([verification.entry])[verification.entry.pk],
         "can_review": access.can_review(request.user) and verification.verifier_id != request.user.pk
         and verification.status in (Status.SUBMITTED, Status.ACCEPTED),
     })
