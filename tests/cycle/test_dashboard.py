@@ -64,7 +64,7 @@ def test_the_page_shows_counts_linked_to_their_lists_deadlines_and_charts(cycle,
     assert f'href="/registrations/?period={period}&amp;region={VILLAGE_IN}&amp;channel=aktif">2</a>' in page
     assert f'href="/registrations/?period={period}&amp;region={VILLAGE_IN}&amp;category=changed">1</a>' in page
     assert f'href="/identification/prelists/?period={period}&amp;region={VILLAGE_IN}">2</a>' in page
-    assert "15 February 2026" in page  # the registration deadline
+    assert "batas waktu pendaftaran</dt><dd>15 Feb. 2026" in page  # the registration deadline
     assert page.count("<svg") == 4  # funnel, district desil, one per sub-district with desil
     assert 'width="240"' in page  # the longest bar
     assert "data-print" in page and "js/print.js" in page
@@ -74,7 +74,7 @@ def test_a_count_link_lists_the_registrations_behind_it(cycle, make_user, client
     client.force_login(make_user(Role.DISTRICT_OPERATOR, BANGKA))
     period = cycle["period"].pk
     page = client.get(f"/registrations/?period={period}&region={VILLAGE_IN}&channel=aktif").content.decode()
-    assert "2 registrations match the filter" in page
+    assert "2 pendaftaran sesuai saringan" in page
     assert len(re.findall(r'href="/registrations/REG-\d+/"', page)) == 2
     changed = client.get(f"/registrations/?period={period}&region={VILLAGE_IN}&category=changed").content.decode()
     assert len(re.findall(r'href="/registrations/REG-\d+/"', changed)) == 1

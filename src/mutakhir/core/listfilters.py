@@ -12,7 +12,8 @@ _REGION = re.compile(r"[0-9]{2,10}")
 
 
 def by_period_and_region(queryset, params, *, period: str, region: str):
-    """Narrow `queryset` to `?period=` (an update period id) and `?region=` (a region-code prefix)."""
+    """Narrow `queryset` to `?period=` (an update period id) and `?region=` (a region-code prefix; `region` names
+    the key through its target, `region__pk`, as scope.region_q does)."""
     pk = small_int(params.get("period", ""))
     if pk is not None:
         queryset = queryset.filter(**{period: pk})

@@ -203,7 +203,7 @@ def cluster(request, pk):
 def prelist_list(request):
     _require(access.can_read_prelists(request.user))
     shown = by_period_and_region(access.prelists_for(request.user), request.GET, period="update_period_id",
-                                 region="region_id")
+                                 region="region__pk")
     return render(request, "identification/prelists.html", {
         "prelists": prelists.mark_versions(
             shown.select_related("update_period", "region", "frozen_by")

@@ -65,7 +65,7 @@ def registration_list(request):
 
 def _filtered(rows, params):
     """Narrow the list as the cycle dashboard's links ask: period, region prefix, channel, match category."""
-    rows = by_period_and_region(rows, params, period="update_period_id", region="region_id")
+    rows = by_period_and_region(rows, params, period="update_period_id", region="region__pk")
     if params.get("channel") in Channel.values:
         rows = rows.filter(channel=params["channel"])
     if params.get("category") in Category.values:
