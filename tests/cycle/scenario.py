@@ -16,7 +16,7 @@ from mutakhir.verification.models import Verification
 OTHER_DISTRICT = VILLAGE_OTHER_DISTRICT[:4]
 
 
-def _registrations(period, owner, village, channels):
+def register(period, owner, village, channels):
     start = Registration.objects.count()
     return [Registration.objects.create(number=f"REG-{start + i}", update_period=period, region_id=village,
                                         channel=channel, entered_by=owner) for i, channel in enumerate(channels)]
@@ -36,10 +36,10 @@ def build(make_user) -> dict:
     owner = make_user(Role.DISTRICT_OPERATOR, BANGKA)
     period = UpdatePeriod.objects.create(region_id=BANGKA, name="MPM Bangka 2026", starts_on=dt.date(2026, 1, 1),
                                          registration_deadline=dt.date(2026, 2, 15))
-    regs = _registrations(period, owner, VILLAGE_IN, ["aktif", "aktif", "pasif"])
-    _registrations(period, owner, VILLAGE_OTHER_SUB, ["musdes"])
+    regs = register(period, owner, VILLAGE_IN, ["aktif", "aktif", "pasif"])
+    register(period, owner, VILLAGE_OTHER_SUB, ["musdes"])
     other = UpdatePeriod.objects.create(region_id=OTHER_DISTRICT, name="MPM Belitung", starts_on=dt.date(2026, 1, 1))
-    _registrations(other, owner, VILLAGE_OTHER_DISTRICT, ["aktif"] * 5)
+    register(other, owner, VILLAGE_OTHER_DISTRICT, ["aktif"] * 5)
     run = MatchRun.objects.create(update_period=period, region_id=BANGKA, created_by=owner)
     MatchResult.objects.create(run=run, registration=regs[0], category="new")
     MatchResult.objects.create(run=run, registration=regs[1], category="changed")

@@ -27,12 +27,12 @@ STAGE_LABELS = {
 }
 
 
-def _period(request, periods):
+def _period(request, periods: list):
     """Return the period asked for (?period=ID, within the district), else the open one, else the newest."""
     pk = small_int(request.GET.get("period", ""))
     if pk is not None:
-        return periods.filter(pk=pk).first()
-    return periods.filter(status=UpdatePeriod.Status.OPEN).first() or periods.first()
+        return next((p for p in periods if p.pk == pk), None)
+    return next((p for p in periods if p.status == UpdatePeriod.Status.OPEN), periods[0] if periods else None)
 
 
 @login_required
@@ -40,7 +40,7 @@ def dashboard(request):
     user = request.user
     if not access.can_read_dashboard(user):
         raise PermissionDenied
-    periods = access.periods_for(user)
+    periods = list(access.periods_for(user))
     period = _period(request, periods)
     scope = Region.objects.filter(code=user.scope_prefix).first()
     subs, run, total = [], None, None
