@@ -109,3 +109,10 @@ def test_scope_matrix(client, make_user, cycle, role, inside):
     assert "REG-" not in page  # counts only, no registration numbers
     home = client.get("/").content.decode()
     assert 'href="/cycle/"' in home
+    # every count links to a list this reader may open: a TKSK reads no decrees nor ranking runs
+    assert ('href="/decrees/"' in page) is (role != Role.TKSK)
+    assert ('href="/ranking/"' in page) is (role != Role.TKSK)
+    for link in re.findall(r'href="(/[a-z]+/[^"]*)"', page):
+        if "static" not in link and link.startswith(("/registrations/", "/identification/", "/verification/",
+                                                     "/decrees/", "/ranking/")):
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, link

@@ -6,13 +6,22 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from mutakhir.decrees import access as decrees_access
+from mutakhir.identification import access as identification_access
 from mutakhir.ranking import access as ranking_access
+from mutakhir.registration import access as registration_access
+from mutakhir.verification import access as verification_access
 
 from .stages import KINDS, STAGES, Row
 
-LISTS = {"registered": "registration:list", "identified": "registration:list", "prelist": "identification:prelists",
-         "verified": "verification:index", "decree": "decrees:index", "sent": "decrees:index",
-         "applied": "decrees:index", "ranked": "ranking:index"}
+# stage -> (list page, who may open it): a count links only where its reader may follow.
+LISTS = {"registered": ("registration:list", registration_access.can_read),
+         "identified": ("registration:list", registration_access.can_read),
+         "prelist": ("identification:prelists", identification_access.can_read_prelists),
+         "verified": ("verification:index", verification_access.can_read),
+         "decree": ("decrees:index", decrees_access.can_read), "sent": ("decrees:index", decrees_access.can_read),
+         "applied": ("decrees:index", decrees_access.can_read),
+         "ranked": ("ranking:index", ranking_access.can_read_runs)}
 FILTERED = {"registered": "channel", "identified": "category", "prelist": None}
 
 
@@ -24,9 +33,10 @@ class Cell:
 
 
 def _url(user, stage: str, period, region: str, kind: str = "") -> str | None:
-    if stage == "ranked" and not ranking_access.can_read_runs(user):
+    name, may_read = LISTS[stage]
+    if not may_read(user):
         return None
-    base = reverse(LISTS[stage])
+    base = reverse(name)
     if stage not in FILTERED:
         return base
     params = {"period": period.pk, "region": region}
