@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
+from mutakhir.core.listfilters import active_filters, by_period_and_region
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.verification.access import can_use_odk
 from mutakhir.verivali.models import CivilSync
@@ -207,10 +208,13 @@ def cluster(request, pk):
 @login_required
 def prelist_list(request):
     _require(access.can_read_prelists(request.user))
+    shown = by_period_and_region(access.prelists_for(request.user), request.GET, period="update_period_id",
+                                 region="region__pk")
     return render(request, "identification/prelists.html", {
         "prelists": prelists.mark_versions(
-            access.prelists_for(request.user).select_related("update_period", "region", "frozen_by")
+            shown.select_related("update_period", "region", "frozen_by")
             .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version")[:500]),
+        "filtered": active_filters(request.GET),
     })
 
 

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment
+from mutakhir.core.listfilters import active_filters, by_period_and_region
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.core.numbers import small_int
+from mutakhir.identification.models import Category
 
 from . import guard, identity
 from . import receipt as receipts
@@ -56,12 +58,26 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def registration_list(request):
     if not can_enter(request.user) and not registrations_for(request.user).exists():
         raise PermissionDenied
-    rows = list(registrations_for(request.user).select_related("region")[:100])
+    filtered = _filtered(registrations_for(request.user), request.GET)
+    rows = list(filtered.select_related("region")[:100])
     stages = progress_of(rows)
     for row in rows:
         row.progress = stages[row.pk]
-    return render(request, "registration/list.html", {"rows": rows, "channels": sorted(channels_for(request.user)),
+    active = active_filters(request.GET)
+    return render(request, "registration/list.html", {"rows": rows, "filtered": active,
+                                                      "total": filtered.count() if active else None,
+                                                      "channels": sorted(channels_for(request.user)),
                                                       "can_import": can_import(request.user)})
+
+
+def _filtered(rows, params):
+    """Narrow the list as the cycle dashboard's links ask: period, region prefix, channel, match category."""
+    rows = by_period_and_region(rows, params, period="update_period_id", region="region__pk")
+    if params.get("channel") in Channel.values:
+        rows = rows.filter(channel=params["channel"])
+    if params.get("category") in Category.values:
+        rows = rows.filter(match_results__category=params["category"]).distinct()
+    return rows
 
 
 def _show_problems(form, formset, problems: Problems) -> None:

@@ -36,9 +36,18 @@ class UpdatePeriod(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The stage deadlines the district sets, in stage order (services.check_period_dates).
+    registration_deadline = models.DateField(_("registration deadline"), null=True, blank=True)
+    identification_deadline = models.DateField(_("identification deadline"), null=True, blank=True)
+    verification_deadline = models.DateField(_("verification deadline"), null=True, blank=True)
+    decree_deadline = models.DateField(_("decree deadline"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on"]
+        constraints = [models.UniqueConstraint(fields=["region"], condition=models.Q(status="open"),
+                                               name="one_open_period_per_district")]
         verbose_name = _("update period")
         verbose_name_plural = _("update periods")
 
