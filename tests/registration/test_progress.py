@@ -174,7 +174,7 @@ def test_the_public_page_shows_the_stage_and_what_it_waits_for(client, staff, pe
         do_set_status(registrar, registration, Status.IN_IDENTIFICATION, note="Match run #1")
         client.logout()
         client.cookies["django_language"] = "en"
-        page = client.post(reverse("registration:citizen_status"), {"nik": HEAD_NIK, "name": HEAD}).text
+        page = client.post(reverse("publik:status"), {"nik": HEAD_NIK, "name": HEAD}).text
     finally:
         status_checks.MIN_SECONDS = floor
     answer = page.split('id="status-answer"')[1]
