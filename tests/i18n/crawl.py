@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 # Common English UI words; none of them is Indonesian or a code word of the app.
 ENGLISH_WORDS = frozenset(" ".join((
-    "SIM905 a word list reads best as text the and of with not for from this that these those is are was were be ",
-    "been has have had will would should save download upload submit back cancel done selected created updated ",
+    "the and of with not for from this that these those is are was were be ",
+    "been has have had will would should save download upload submit back cancel done started selected created updated ",
     "deleted entered stayed filed answered closed assigned outside equal equals household households member ",
     "members required field search delete edit show none yes open new page next previous approve reject apply ",
     "send sign review run runs score rank reason details detail error errors warning name number date region ",
@@ -64,14 +64,15 @@ def visible_text(html: str) -> str:
     return "\n".join(p.strip() for p in parser.parts if p.strip())
 
 
-WORD = re.compile(r"[A-Za-z][A-Za-z_\-]*")
+WORD = re.compile(r"\b[A-Za-z][A-Za-z_]*\b")  # not inside hex digests or codes such as 11ad6146
 
 
-def english_in(text: str) -> list[str]:
-    """Return the lines of text with an English UI word (or an identifier_with_underscores) in them."""
+def english_in(text: str, identifiers: bool = True) -> list[str]:
+    """Return the lines of text with an English UI word in them, or (when `identifiers`) a field name such as
+    household_size: a page shows labels; an export may name the exchange format's columns."""
     found = []
     for line in text.splitlines():
         words = [w for w in WORD.findall(line) if w not in ALLOWED]
-        if any(w.lower() in ENGLISH_WORDS or ("_" in w.strip("_") and w.islower()) for w in words):
+        if any(w.lower() in ENGLISH_WORDS or (identifiers and "_" in w.strip("_") and w.islower()) for w in words):
             found.append(line.strip()[:160])
     return found

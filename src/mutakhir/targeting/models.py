@@ -115,12 +115,17 @@ class Entry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
 
     objects = EntryQuerySet.as_manager()
+    # The engine writes `change` as a code (its CSV keeps it); a page shows these words.
+    CHANGES = {"entered": _("entered"), "stayed": _("stayed"), "exited": _("exited")}
 
     class Meta:
         ordering = ["beneficiary_list", "region_code", "score", "household_id", "record_id"]
         indexes = [models.Index(fields=["beneficiary_list", "status"])]
         verbose_name = _("list entry")
         verbose_name_plural = _("list entries")
+
+    def get_change_display(self) -> str:
+        return str(self.CHANGES.get(self.change, self.change))
 
     def __str__(self):
         return f"{self.household_id} {self.status}"

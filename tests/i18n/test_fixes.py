@@ -1,0 +1,32 @@
+"""The strings issue 16 found in English, each read in Indonesian (16.10, 16.11)."""
+
+import pytest
+from django.utils import translation
+
+from mutakhir.complaints.services import reason_label
+from mutakhir.core.jobs import step_note
+from mutakhir.ranking.labels import flag_labels, value_label, variable_label
+from mutakhir.targeting.models import Entry
+
+
+@pytest.fixture(autouse=True)
+def indonesian():
+    with translation.override("id"):
+        yield
+
+
+def test_a_score_breakdown_names_variables_codes_and_flags_in_indonesian():
+    assert variable_label("household_size") == "jumlah anggota rumah tangga"
+    assert variable_label("has_boat") != "has_boat" and variable_label("lighting") != "lighting"
+    assert value_label("lighting", 3) == "3 – Listrik non-PLN"
+    assert value_label("floor_area_m2", 1.2736399263533031) == "1,27"
+    assert flag_labels("missing:household_size;fallback:19") == [
+        "data jumlah anggota rumah tangga tidak ada: dipakai rata-rata survei",
+        "memakai model wilayah 19 (tidak ada model sendiri)"]
+
+
+def test_history_reasons_steps_and_list_changes_read_in_indonesian():
+    assert reason_label("assigned to budi") == "ditugaskan kepada budi"
+    assert reason_label("filed") == "diajukan"
+    assert step_note("done") == "selesai"
+    assert Entry(change="stayed").get_change_display() == "tetap"
