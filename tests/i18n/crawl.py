@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 # Common English UI words; none of them is Indonesian or a code word of the app.
 ENGLISH_WORDS = frozenset(" ".join((
     "the and of with not for from this that these those is are was were be ",
-    "been has have had will would should save download upload submit back cancel done started selected created updated ",
+    "been has have had will would should save download upload submit back cancel done started selected created ",
+    "updated ",
     "deleted entered stayed filed answered closed assigned outside equal equals household households member ",
     "members required field search delete edit show none yes open new page next previous approve reject apply ",
     "send sign review run runs score rank reason details detail error errors warning name number date region ",

@@ -30,3 +30,12 @@ def test_history_reasons_steps_and_list_changes_read_in_indonesian():
     assert reason_label("filed") == "diajukan"
     assert step_note("done") == "selesai"
     assert Entry(change="stayed").get_change_display() == "tetap"
+
+
+def test_two_masked_numbers_show_the_digits_where_they_differ_and_no_more():
+    from mutakhir.registry.display import mask_pair
+
+    assert mask_pair("1901012504240001", "1901012504290001") == ("1901*******40001", "1901*******90001", "")
+    assert mask_pair("1901012504240001", "1901999999990001")[2] == "berbeda di lebih dari 3 digit"
+    assert mask_pair("1901012504240001", "1901999999990001")[:2] == ("1901********0001", "1901********0001")
+    assert mask_pair("1901012504240001", "1901012504240001") == ("1901********0001", "1901********0001", "")

@@ -124,8 +124,16 @@ class Entry(models.Model):
         verbose_name = _("list entry")
         verbose_name_plural = _("list entries")
 
+    def __str__(self):
+        return f"{self.household_id} {self.status}"
+
     def get_change_display(self) -> str:
         return str(self.CHANGES.get(self.change, self.change))
 
-    def __str__(self):
-        return f"{self.household_id} {self.status}"
+    def get_reason_display(self) -> str:
+        """The engine's reason in words where it is a fixed phrase; a rule's clauses stay as written."""
+        if self.reason.startswith("not: "):
+            return _("does not meet: %(clauses)s") % {"clauses": self.reason[len("not: "):]}
+        if self.reason == "no quota for this region":
+            return str(_("no quota for this region"))
+        return self.reason
