@@ -65,15 +65,17 @@ def visible_text(html: str) -> str:
     return "\n".join(p.strip() for p in parser.parts if p.strip())
 
 
-WORD = re.compile(r"\b[A-Za-z][A-Za-z_]*\b")  # not inside hex digests or codes such as 11ad6146
+# A word, not inside a hex digest or a code such as 11ad6146; a hyphenated name (demo-district-operator) is one.
+WORD = re.compile(r"\b[A-Za-z][A-Za-z_]*(?:-[A-Za-z_]+)*\b")
+FILE_NAME = re.compile(r"\b[\w-]+\.(?:csv|xlsx|zip|pdf|json|parquet)\b")
 
 
-def english_in(text: str, identifiers: bool = True) -> list[str]:
+def english_in(text: str, identifiers: bool = True, allowed: frozenset = frozenset()) -> list[str]:
     """Return the lines of text with an English UI word in them, or (when `identifiers`) a field name such as
-    household_size: a page shows labels; an export may name the exchange format's columns."""
+    household_size: a page shows labels; an export may name the exchange format's columns (`allowed`)."""
     found = []
     for line in text.splitlines():
-        words = [w for w in WORD.findall(line) if w not in ALLOWED]
+        words = [w for w in WORD.findall(FILE_NAME.sub(" ", line)) if w not in ALLOWED | allowed]
         if any(w.lower() in ENGLISH_WORDS or (identifiers and "_" in w.strip("_") and w.islower()) for w in words):
             found.append(line.strip()[:160])
     return found
