@@ -39,3 +39,13 @@ def test_two_masked_numbers_show_the_digits_where_they_differ_and_no_more():
     assert mask_pair("1901012504240001", "1901999999990001")[2] == "berbeda di lebih dari 3 digit"
     assert mask_pair("1901012504240001", "1901999999990001")[:2] == ("1901********0001", "1901********0001")
     assert mask_pair("1901012504240001", "1901012504240001") == ("1901********0001", "1901********0001", "")
+
+
+@pytest.mark.django_db
+def test_a_ranking_run_is_named_by_its_local_date_without_an_asterisk():
+    import datetime as dt
+
+    from mutakhir.ranking.models import RankingRun
+
+    run = RankingRun(pk=7, region_code="", created_at=dt.datetime(2026, 12, 7, 20, 0, tzinfo=dt.UTC))
+    assert str(run) == "#7 · semua wilayah · 08-12-2026"  # 03:00 WIB on the 8th
