@@ -49,3 +49,9 @@ def test_a_ranking_run_is_named_by_its_local_date_without_an_asterisk():
 
     run = RankingRun(pk=7, region_code="", created_at=dt.datetime(2026, 12, 7, 20, 0, tzinfo=dt.UTC))
     assert str(run) == "#7 · semua wilayah · 08-12-2026"  # 03:00 WIB on the 8th
+
+
+def test_a_required_field_says_wajib_diisi_as_the_app_does_elsewhere():
+    from django import forms
+
+    assert str(forms.CharField().error_messages["required"]) == "Kolom ini wajib diisi."
