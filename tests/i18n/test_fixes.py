@@ -55,3 +55,10 @@ def test_a_required_field_says_wajib_diisi_as_the_app_does_elsewhere():
     from django import forms
 
     assert str(forms.CharField().error_messages["required"]) == "Kolom ini wajib diisi."
+
+
+def test_registry_history_reasons_read_in_indonesian():
+    from mutakhir.registry.history import reason_label
+
+    assert reason_label("verivali civil sync #1") == "sinkronisasi Dukcapil #1"
+    assert reason_label("import 11ad614628a7") == "impor 11ad614628a7"
