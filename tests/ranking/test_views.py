@@ -102,7 +102,7 @@ def test_the_movers_page_and_csv(login, two_runs):
     client = login(Role.NATIONAL)
     page = client.get(f"/ranking/runs/{second.pk}/movers/").content.decode()
     moved = movers_of(first, second, IN) + movers_of(first, second, OUT)
-    assert moved and all(hid in page for hid in moved) and "floor_area_m2" in page
+    assert moved and all(hid in page for hid in moved) and "floor area (m²)" in page
     assert "Reason for the download" in client.get(f"/ranking/runs/{second.pk}/movers.csv").content.decode()
     response = client.post(f"/ranking/runs/{second.pk}/movers.csv", REASON)
     lines = b"".join(response.streaming_content).decode().splitlines()
@@ -142,5 +142,5 @@ def test_the_role_region_endpoint_matrix(login, role, two_runs):
     page = client.get(f"/registry/households/{inside.pk}/")
     assert page.status_code == (200 if role in HOUSEHOLD_READERS else 404)
     if page.status_code == 200:
-        assert "Score breakdown" in page.content.decode() and "floor_area_m2" in page.content.decode()
+        assert "Score breakdown" in page.content.decode() and "floor area (m²)" in page.content.decode()
     assert client.get(f"/registry/households/{outside.pk}/").status_code == (200 if role == Role.NATIONAL else 404)

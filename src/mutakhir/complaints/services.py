@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mutakhir.registration import services as registration_services
 from mutakhir.registration.guard import GuardLimited, outside_message
@@ -63,6 +64,24 @@ def allocate_ticket(district: str, year: int) -> str:
         counter.last += 1
         counter.save(update_fields=["last"])
     return f"ADU-{district}-{year}-{counter.last:06d}"
+
+
+# The history keeps each step's reason in English (the audit record's language); this is how a page says it.
+REASON_LABELS = {"filed": gettext_lazy("filed"), "review started": gettext_lazy("review started"),
+                 "answered": gettext_lazy("answered"), "closed": gettext_lazy("closed"),
+                 "reopened": gettext_lazy("reopened")}
+REASON_PREFIXES = {"assigned to ": gettext_lazy("assigned to %(rest)s"),
+                   "re-verification ": gettext_lazy("re-verification %(rest)s")}
+
+
+def reason_label(reason: str) -> str:
+    """Return a history reason in the user's language (a reason this module never writes, as it is)."""
+    if reason in REASON_LABELS:
+        return str(REASON_LABELS[reason])
+    for prefix, label in REASON_PREFIXES.items():
+        if reason.startswith(prefix):
+            return str(label) % {"rest": reason[len(prefix):]}
+    return reason
 
 
 def _stamp(obj, user, reason: str):

@@ -124,7 +124,15 @@ def _detail(request, complaint, reveal_form, *, revealed: bool = False, status: 
         "assign_form": AssignForm(staff=assignable_staff(complaint), initial={"assignee": complaint.assigned_to_id}),
         "answer_form": AnswerForm(initial={"answer": complaint.answer}), "reverify_form": ReverifyForm(),
         "reveal_form": reveal_form, "revealed": revealed, "can_reveal": user.has_perm(REVEAL_IDENTITY),
-        "history": complaint.history.select_related("history_user").order_by("-history_date")[:20]}, status=status)
+        "history": _history(complaint)}, status=status)
+
+
+def _history(complaint) -> list:
+    """The complaint's last 20 steps, each with its reason in the user's language."""
+    steps = list(complaint.history.select_related("history_user").order_by("-history_date")[:20])
+    for step in steps:
+        step.reason_label = services.reason_label(step.history_change_reason or "")
+    return steps
 
 
 @login_required

@@ -1,9 +1,35 @@
 """The one JSON API (django-ninja): each app adds its router here; schema at /api/openapi.json, docs at /api/docs."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from mutakhir.registration.api import router as registration_router
 
 api = NinjaAPI(title="Mutakhir API", version="1", urls_namespace="api",
                description="Token authentication: `Authorization: Bearer <token>` (see `mutakhir apitoken create`).")
 api.add_router("/registrations/", registration_router)
+
+
+# pydantic's messages are English; an API client of an Indonesian deployment reads them in the request's language.
+VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("Required value missing."), "string_type": gettext_lazy("Must be text."),
+    "int_type": gettext_lazy("Must be a whole number."), "int_parsing": gettext_lazy("Must be a whole number."),
+    "bool_type": gettext_lazy("Must be true or false."), "bool_parsing": gettext_lazy("Must be true or false."),
+    "date_from_datetime_parsing": gettext_lazy("Must be a date (YYYY-MM-DD)."),
+    "date_parsing": gettext_lazy("Must be a date (YYYY-MM-DD)."),
+    "date_type": gettext_lazy("Must be a date (YYYY-MM-DD)."),
+    "list_type": gettext_lazy("Must be a list."), "model_attributes_type": gettext_lazy("Must be an object."),
+    "dict_type": gettext_lazy("Must be an object."), "json_invalid": gettext_lazy("The body is not valid JSON."),
+    "string_too_long": gettext_lazy("Too long."), "string_too_short": gettext_lazy("Too short."),
+    "extra_forbidden": gettext_lazy("Unknown field."), "literal_error": gettext_lazy("Not one of the allowed values."),
+    "enum": gettext_lazy("Not one of the allowed values."),
+}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    """422 with django-ninja's error list, each message in the request's language (the English one when unknown)."""
+    errors = [{**e, "msg": str(VALIDATION_MESSAGES.get(e.get("type"), e.get("msg", "")))} for e in exc.errors]
+    return api.create_response(request, {"detail": errors, "message": _("The request has errors.")}, status=422)

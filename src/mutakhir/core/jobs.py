@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .logging import mask_identity_numbers
 from .models import JobRun
@@ -68,6 +69,22 @@ class Heartbeat(threading.Thread):
         self.join(timeout=self.interval + 5)
 
 
+# The batch engines name their steps in English (they also run from the command line); a job page says them so.
+STEP_NOTES = {
+    "done": gettext_lazy("done"), "preparing": gettext_lazy("preparing"), "linking": gettext_lazy("linking"),
+    "deciding households": gettext_lazy("deciding households"), "civil registry": gettext_lazy("civil registry"),
+    "writing": gettext_lazy("writing"), "exporting": gettext_lazy("exporting"), "matching": gettext_lazy("matching"),
+    "storing results": gettext_lazy("storing results"), "storing clusters": gettext_lazy("storing clusters"),
+    "load": gettext_lazy("loading"), "score and rank": gettext_lazy("scoring and ranking"),
+    "summarise": gettext_lazy("summarising"),
+}
+
+
+def step_note(note: str) -> str:
+    """Return an engine's step name in the active language (any other note as it is)."""
+    return str(STEP_NOTES.get(note, note))
+
+
 def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> None:
     """Claim the job, run `work(job, progress)` while beating, and record the outcome on the row.
 
@@ -81,7 +98,7 @@ def run_job(job_id: int, work: Callable[[JobRun, Progress], dict | None]) -> Non
         return
 
     def progress(done: int, total: int | None = None, note: str = "") -> None:
-        jobs.update(done=done, total=total, note=note[:200], heartbeat_at=timezone.now())
+        jobs.update(done=done, total=total, note=step_note(note)[:200], heartbeat_at=timezone.now())
 
     heartbeat = None
     if not connection.in_atomic_block:

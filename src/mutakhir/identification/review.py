@@ -7,7 +7,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mutakhir.registration.models import HOUSEHOLD_FIELDS
-from mutakhir.registry.display import display_value
+from mutakhir.registry.display import REVEALABLE, display_value, mask_pair
 from mutakhir.registry.models import Household, Member
 
 from .linkage.households import REVIEW_BAND
@@ -44,8 +44,12 @@ def _rows(model, left, right, names) -> list[Row]:
         a = getattr(left, field.attname) if left is not None else None
         b = getattr(right, field.attname) if right is not None else None
         differs = left is not None and right is not None and _normal(a) != _normal(b)
-        rows.append(Row(str(field.verbose_name), display_value(field, a) if left is not None else "",
-                        display_value(field, b) if right is not None else "", differs))
+        shown_a = display_value(field, a) if left is not None else ""
+        shown_b = display_value(field, b) if right is not None else ""
+        if differs and name in REVEALABLE:  # masked alike, so show where they differ
+            shown_a, shown_b, note = mask_pair(a, b)
+            shown_b += f" ({note})" if note else ""
+        rows.append(Row(str(field.verbose_name), shown_a, shown_b, differs))
     return rows
 
 

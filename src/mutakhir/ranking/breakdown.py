@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from mutakhir.ranking.design import explain
+from mutakhir.ranking.labels import flag_labels, value_label, variable_label
 from mutakhir.ranking.model import PmtModel
 from mutakhir.ranking.models import RankingResult
 from mutakhir.ranking.snapshot import REGION_COLUMN, snapshot_rows
@@ -12,6 +13,7 @@ from mutakhir.ranking.snapshot import REGION_COLUMN, snapshot_rows
 class Breakdown:
     result: RankingResult
     why: dict | None  # design.explain of the household's snapshot row; None without a snapshot
+    flags: list[str]  # the result's flags explained in words
 
 
 def latest_breakdown(household) -> Breakdown | None:
@@ -27,4 +29,7 @@ def latest_breakdown(household) -> Breakdown | None:
     why = explain(PmtModel.from_dict(result.run.model), row, REGION_COLUMN) if row else None
     if why:
         why["terms"] = sorted(why["terms"], key=lambda t: -abs(t["contribution"]))
-    return Breakdown(result, why)
+        for term in why["terms"]:
+            term["label"], term["used_label"] = variable_label(term["variable"]), value_label(term["variable"],
+                                                                                               term["used"])
+    return Breakdown(result, why, flag_labels(result.flags))

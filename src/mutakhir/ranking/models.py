@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mutakhir.accounts.scope import filter_visible, region_q
@@ -91,7 +93,10 @@ class RankingRun(Immutable):
         verbose_name_plural = _("ranking runs")
 
     def __str__(self):
-        return f"{self.pk} {self.region_code or '*'} {self.created_at:%Y-%m-%d}"
+        """#12 · 1901 · 08-12-2026: the run, its region (all of them when none) and its local date."""
+        scope = self.region_code or _("all regions")
+        when = date_format(timezone.localtime(self.created_at), "SHORT_DATE_FORMAT") if self.created_at else ""
+        return f"#{self.pk} · {scope} · {when}"
 
 
 class RankingResultQuerySet(ImmutableQuerySet):

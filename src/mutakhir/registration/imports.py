@@ -31,6 +31,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mutakhir.core.jobs import Progress
 from mutakhir.core.spreadsheets import Spreadsheet, from_csv_field
@@ -299,11 +300,19 @@ def _history(run, user) -> None:
                 [now, reason, user.pk, run.pk])
 
 
+# The report's CSV keeps English column names and severities (the CLI's); the workbook a user opens says them so.
+REPORT_WORDS = {"severity": gettext_lazy("severity"), "file": gettext_lazy("file"), "row": gettext_lazy("row"),
+                "column": gettext_lazy("column"), "code": gettext_lazy("code"), "value": gettext_lazy("value"),
+                "message": gettext_lazy("message"), "error": gettext_lazy("error"), "warning": gettext_lazy("warning")}
+
+
 def issues_to_xlsx(csv_path: Path) -> bytes:
     """Return the row-level issue report (CSV written by IssueLog, formula-safe) as an .xlsx workbook."""
     workbook = Spreadsheet()
     sheet = workbook.sheet(_("Issues"))
     with csv_path.open(encoding="utf-8", newline="") as fh:
-        for record in itertools.islice(csv.reader(fh), 1_000_001):
+        for n, record in enumerate(itertools.islice(csv.reader(fh), 1_000_001)):
+            words = record if n == 0 else record[:1]  # the header, then each row's severity
+            record = [str(REPORT_WORDS.get(v, v)) for v in words] + record[len(words):]
             sheet.append([int(v) if i == 2 and v.isdigit() else from_csv_field(v) for i, v in enumerate(record)])
     return workbook.to_bytes()

@@ -23,7 +23,7 @@ def build_template() -> bytes:
     """Return the template workbook: sheets households, members, and a `codes` sheet feeding the drop-downs."""
     workbook = Spreadsheet(streamed=False)
     code_sheet = workbook.sheet("codes")
-    code_sheet.append(["field", "code", _("label")])
+    code_sheet.append([_("column"), _("code"), _("label")])
     ranges, row = {}, 2
     for code_list in codes.HOUSEHOLD_CODE_LISTS + codes.MEMBER_CODE_LISTS:
         first = row

@@ -22,6 +22,30 @@ def mask_id(value: str) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
+MAX_SHOWN_DIFFERENCES = 3  # more differing digits than this would reveal too much of two masked numbers
+
+
+def mask_pair(first: str, second: str) -> tuple[str, str, str]:
+    """Mask two identity numbers of the same kind together: (first, second, note).
+
+    Each is masked as mask_id does, but positions where they differ stay visible, so a reader sees what changed
+    (1901****5*****0001 → 1901****7*****0001) without learning the digits they share. When they differ in more
+    than MAX_SHOWN_DIFFERENCES hidden digits (or in length), both stay masked and the note says so.
+    """
+    a, b = (first or "").strip(), (second or "").strip()
+    masked_a, masked_b = mask_id(a), mask_id(b)
+    if not a or not b or a == b:
+        return masked_a, masked_b, ""
+    if len(a) != len(b) or len(a) < 8:
+        return masked_a, masked_b, _("differs in length")
+    hidden = [i for i in range(4, len(a) - 4) if a[i] != b[i]]
+    if len(hidden) > MAX_SHOWN_DIFFERENCES:
+        return masked_a, masked_b, _("differs in more than %(n)s digits") % {"n": MAX_SHOWN_DIFFERENCES}
+    show = set(hidden)
+    return (*("".join(v[i] if i in show else m for i, m in enumerate(mv)) for v, mv in ((a, masked_a),
+                                                                                          (b, masked_b))), "")
+
+
 def display_value(field, value) -> str:
     """Return `value` of model `field` as a reader sees it: code-list label, yes/no, or text."""
     if value is None or value == "":

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
 
-from .display import display_value
+from .display import REVEALABLE, display_value, mask_pair
 from .models import Household, Member
 
 NOT_SHOWN = {"version", "created_at"}
@@ -38,6 +38,19 @@ def household_history(household, limit: int = 50) -> list[Entry]:
     return entries[:limit]
 
 
+# Reasons the code writes in English on history rows (the audit record's language), as a page says them.
+REASON_PREFIXES = {"verivali civil sync #": _("civil-registry sync #%(rest)s"), "import ": _("import %(rest)s"),
+                   "moved to prelist v": _("moved to prelist v%(rest)s")}
+
+
+def reason_label(reason: str) -> str:
+    """Return a history reason in the reader's language (any other reason as written)."""
+    for prefix, label in REASON_PREFIXES.items():
+        if reason.startswith(prefix):
+            return str(label) % {"rest": reason[len(prefix):]}
+    return reason
+
+
 def _entries(records, subject) -> list[Entry]:
     entries, previous = [], {}
     for record in records.select_related("history_user").order_by("history_date", "history_id"):
@@ -45,7 +58,7 @@ def _entries(records, subject) -> list[Entry]:
         previous[record.id] = record
         entries.append(Entry(at=record.history_date, who=_who(record.history_user), subject=subject(record),
                              kind=str(KINDS.get(record.history_type, record.history_type)),
-                             reason=record.history_change_reason or "",
+                             reason=reason_label(record.history_change_reason or ""),
                              changes=_changes(record, before) if before else []))
     return entries
 
@@ -56,7 +69,11 @@ def _changes(record, before) -> list[Change]:
     changes = []
     for change in delta.changes:
         f = model_fields.get_field(change.field)
-        changes.append(Change(str(f.verbose_name), display_value(f, change.old), display_value(f, change.new)))
+        if f.name in REVEALABLE and change.old and change.new:  # masked alike: show where they differ
+            old, new, note = mask_pair(change.old, change.new)
+            changes.append(Change(str(f.verbose_name), old, new + (f" ({note})" if note else "")))
+        else:
+            changes.append(Change(str(f.verbose_name), display_value(f, change.old), display_value(f, change.new)))
     return sorted(changes, key=lambda c: c.label)
 
 

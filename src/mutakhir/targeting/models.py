@@ -115,6 +115,8 @@ class Entry(models.Model):
     reason = models.TextField(_("reason"), blank=True)
 
     objects = EntryQuerySet.as_manager()
+    # The engine writes `change` as a code (its CSV keeps it); a page shows these words.
+    CHANGES = {"entered": _("entered"), "stayed": _("stayed"), "exited": _("exited")}
 
     class Meta:
         ordering = ["beneficiary_list", "region_code", "score", "household_id", "record_id"]
@@ -126,3 +128,14 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.household_id} {self.status}"
+
+    def get_change_display(self) -> str:
+        return str(self.CHANGES.get(self.change, self.change))
+
+    def get_reason_display(self) -> str:
+        """The engine's reason in words where it is a fixed phrase; a rule's clauses stay as written."""
+        if self.reason.startswith("not: "):
+            return _("does not meet: %(clauses)s") % {"clauses": self.reason[len("not: "):]}
+        if self.reason == "no quota for this region":
+            return str(_("no quota for this region"))
+        return self.reason

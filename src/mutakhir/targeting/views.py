@@ -279,11 +279,12 @@ def dashboard_csv(request):
     run = _dashboard_run(request)
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
-    writer.writerow(["figure", "key", "households", "people", "listed", "poor_covered", "poor", "coverage_percent"])
+    writer.writerow([_("figure"), _("key"), _("households"), _("people"), _("listed"), _("poor listed"),
+                     _("poor (desil 1–4)"), _("coverage (%)")])
     if run:
         for r in dashboard.desil_figures(request.user, run):
             writer.writerow(["desil", r["desil"], r["households"], r["people"], "", "", "", ""])
         for r in dashboard.coverage(request.user, run):
-            writer.writerow(["coverage", r["program"], "", "", r["listed"], r["poor_covered"], r["poor"],
+            writer.writerow([_("coverage"), r["program"], "", "", r["listed"], r["poor_covered"], r["poor"],
                              r["coverage"]])
     return attachment(buffer.getvalue(), EXPORT_FORMATS["csv"], "targeting-figures.csv")

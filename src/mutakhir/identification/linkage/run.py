@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.utils.translation import gettext as _
 
 from . import civil as civil_check
 from .features import features_table, prepare, release
@@ -91,25 +92,30 @@ def _to_pairs(table: pa.Table, prior: float) -> list[Pair]:
 
 
 def _warnings(stats, decisions, pairs, civil_empty: bool) -> list[str]:
+    """Say what the inputs lacked, in the language of the page or the job (stored with the run)."""
     out = []
-    for side, label in (("reg", "registrations"), ("bdt", "registry"), ("civil", "civil registry")):
+    for side, label in (("reg", _("registrations")), ("bdt", _("registry")), ("civil", _("civil registry"))):
         if side not in stats:
             continue
         s = stats[side]
         if s.orphan_members:
-            out.append(f"{label}: {s.orphan_members} member(s) name a household_id missing from households.csv "
-                       f"(skipped), e.g. {', '.join(s.orphan_examples)}")
+            out.append(_("%(source)s: %(n)s member(s) name a household_id missing from households.csv (skipped), "
+                         "e.g. %(examples)s") % {"source": label, "n": s.orphan_members,
+                                                 "examples": ", ".join(s.orphan_examples)})
         if s.kk_as_nik:
-            out.append(f"{label}: {s.kk_as_nik} NIK(s) equal a KK number (KK typed as NIK), not compared")
+            out.append(_("%(source)s: %(n)s NIK(s) equal a KK number (KK typed as NIK), not compared")
+                       % {"source": label, "n": s.kk_as_nik})
         if s.invalid_nik:
-            out.append(f"{label}: {s.invalid_nik} NIK(s) are not 16 digits, not compared")
+            out.append(_("%(source)s: %(n)s NIK(s) are not 16 digits, not compared")
+                       % {"source": label, "n": s.invalid_nik})
         if s.invalid_birth_date:
-            out.append(f"{label}: {s.invalid_birth_date} birth date(s) are not YYYY-MM-DD, not compared")
+            out.append(_("%(source)s: %(n)s birth date(s) are not YYYY-MM-DD, not compared")
+                       % {"source": label, "n": s.invalid_birth_date})
     if not any(d.links for d in decisions.values()):
-        out.append("no registered person matches anybody in the registry: is it the registry of the same area?"
-                   if not pairs else "no registered person was linked to the registry")
+        out.append(_("no registered person matches anybody in the registry: is it the registry of the same area?")
+                   if not pairs else _("no registered person was linked to the registry"))
     if civil_empty:
-        out.append("civil registry: members.csv has no rows; every person is not_found")
+        out.append(_("civil registry: members.csv has no rows; every person is not found"))
     return out
 
 

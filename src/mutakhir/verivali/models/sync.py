@@ -115,6 +115,15 @@ class ProposedChange(models.Model):
         return (self.status == self.Status.PROPOSED and self.exact and not self.problem
                 and self.kind != self.Kind.HOUSEHOLD_END)
 
+    # How the sync linked the member to the civil registry (the engine's codes), in the reader's language.
+    METHODS = {"nik": _("by NIK"), "name_birth": _("by name and birth date"),
+               "no_living_member": _("no living member")}
+
+    @property
+    def evidence_method(self) -> str:
+        method = (self.evidence or {}).get("method", "")
+        return str(self.METHODS.get(method, method))
+
     def get_end_reason_display(self) -> str:
         """Return the end reason a household closing proposes, in the reader's language."""
         from mutakhir.registry.models import EndReason

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from mutakhir.core.progress import progress_bar
 from mutakhir.registration.access import can_import, village_in_scope
@@ -37,13 +38,15 @@ class Command(BaseCommand):
             raise CommandError(f"{options['user']!r} is not an active district operator.")
         if period is None or not village_in_scope(user, period.region_id):
             raise CommandError(f"No update period {options['period']} in {user.username}'s area.")
-        with progress_bar("Importing registrations", None) as advance:
+        with progress_bar(_("Importing registrations"), None) as advance:
             run = import_registrations(options["file"], period=period, user=user,
                                        allow_duplicates=options["allow_duplicates"],
                                        progress=lambda done, total, note: advance(done, total))
-        self.stdout.write(f"{run.get_state_display()}: {run.created} created, {run.already} already imported, "
-                          f"{run.rejected} households rejected ({run.duplicates} suspected duplicates), "
-                          f"{run.errors} errors, {run.warnings} warnings.")
+        self.stdout.write(_("%(state)s: %(created)s created, %(already)s already imported, %(rejected)s households "
+                            "rejected (%(duplicates)s suspected duplicates), %(errors)s errors, %(warnings)s warnings.")
+                          % {"state": run.get_state_display(), "created": run.created, "already": run.already,
+                             "rejected": run.rejected, "duplicates": run.duplicates, "errors": run.errors,
+                             "warnings": run.warnings})
         if run.message:
             self.stdout.write(str(run.message))
         if run.report and options["errors"]:

@@ -1,0 +1,228 @@
+"""Every page, per role, and every export, rendered in Indonesian, shows no English UI word (issue 16.11).
+
+A small synthetic district goes through the stages (registry, registrations, match run, prelists, PMT model,
+ranking run, programs, complaint) so that lists and details are not empty; then every URL pattern of the app
+is opened by every role (a pattern with arguments once per object the data holds) and every export is read.
+A URL pattern whose arguments the data cannot fill fails the test: a new page needs its data here.
+"""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import load_workbook
+
+from mutakhir.accounts.models import Role, User
+from mutakhir.core.management.commands.demo import open_demo_period, publish_demo_model
+from mutakhir.identification.services import do_freeze_prelists, do_start_match
+from mutakhir.ranking.services import do_rank_registry
+from mutakhir.regions.loader import LOKAL_SOURCE, load_regions, lokal_rows
+from mutakhir.registry.exchange.columns import HOUSEHOLDS, MEMBERS
+from mutakhir.targeting.services import do_build_list, do_seed_programs
+
+from .crawl import english_in, visible_text
+
+DISTRICT = "1901"
+# An import template or an exchange-format export names the format's columns (name, sex, ...): they stay.
+COLUMNS = frozenset(c.name for c in HOUSEHOLDS + MEMBERS)
+SKIPPED_PREFIXES = ("admin/", "i18n/", "api/openapi.json", "static/")  # Django's admin, the language switch
+ARGUMENTS = {}  # pattern name -> function(data) -> list of kwargs; filled below
+
+
+def _patterns(resolvers, prefix="", namespace=""):
+    for p in resolvers:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _patterns(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{namespace}{p.name}", p
+
+
+@pytest.fixture
+def district(db, django_capture_on_commit_callbacks, tmp_path, settings):
+    """A synthetic district of 120 households through registration, matching, prelists, ranking and targeting."""
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_regions(lokal_rows("19"), LOKAL_SOURCE)
+    data = tmp_path / "demo"
+    call_command("synth", households=900, seed=3, out=str(data), region="19.01", registrations=20)
+    call_command("registry", "import", str(data / "registry"))
+    from mutakhir.accounts.demo import create_demo_users
+    create_demo_users(DISTRICT)
+    TOTPDevice.objects.all().delete()  # force_login signs in without a second factor
+    operator = User.objects.get(username="demo-district-operator")
+    with django_capture_on_commit_callbacks(execute=True):
+        period = open_demo_period(DISTRICT, data / "registrations")
+    with django_capture_on_commit_callbacks(execute=True):
+        run = do_start_match(operator, period)
+    run.refresh_from_db()
+    do_freeze_prelists(operator, run)
+    version = publish_demo_model(data / "survey" / "households.csv")
+    ranking = do_rank_registry(version)
+    programs = do_seed_programs()
+    do_build_list(programs[0].versions.order_by("-pk").first(), ranking)
+    _complaint(operator)
+    _civil_changes(operator)
+    return period, data
+
+
+def _complaint(operator):
+    """A complaint assigned, answered and closed, so that its history has every step."""
+    from mutakhir.complaints.services import do_answer, do_assign, do_close, do_file_complaint, do_start_review
+
+    village = User.objects.get(username="demo-registrar").region
+    complaint, _code = do_file_complaint(region=village, kind="sanggah", text="Kami tidak terdaftar.",
+                                         complainant_name="Siti", subject_name="Siti")
+    do_assign(operator, complaint, operator)
+    do_start_review(operator, complaint)
+    do_answer(operator, complaint, "Sudah diperiksa di lapangan.")
+    do_close(operator, complaint)
+
+
+def _civil_changes(operator):
+    """A civil-registry sync that proposes a KK change and a NIK correction for registry members."""
+    from mutakhir.registry.models import Member
+    from mutakhir.verivali.models import CivilSync, ProposedChange
+
+    sync = CivilSync.objects.create(region_code=DISTRICT, extract="/nonexistent")
+    for kind, member in zip((ProposedChange.Kind.KK_CHANGE, ProposedChange.Kind.NIK_CORRECTION),
+                            Member.objects.order_by("pk")[:2], strict=True):
+        current = member.kk if kind == ProposedChange.Kind.KK_CHANGE else member.nik
+        ProposedChange.objects.create(
+            sync=sync, kind=kind, member=member, household=member.household, region_id=member.household.region_id,
+            exact=True, current_value=current, proposed_value=current[:-4] + "9999", member_version=member.version,
+            evidence={"method": "nik", "civil_line": 5})
+
+
+
+def _first(model, **filters):
+    obj = model.objects.filter(**filters).order_by("pk").first()
+    return [{"pk": obj.pk}] if obj else []
+
+
+def _arguments():
+    """Pattern name -> the kwargs lists the data can fill (empty when it holds no such object)."""
+    from mutakhir.complaints.models import Complaint
+    from mutakhir.core.models import JobRun
+    from mutakhir.identification.models import MatchResult, MatchRun, Prelist
+    from mutakhir.ranking.models import RankingRun
+    from mutakhir.registration.models import Musdes, Registration, RegistrationImport
+    from mutakhir.registry.models import Household, Member
+    from mutakhir.targeting.models import BeneficiaryList, Program
+    from mutakhir.verivali.models import CivilSync, ProposedChange
+
+    registration = Registration.objects.order_by("pk").first()
+    complaint = Complaint.objects.order_by("pk").first()
+    village = User.objects.get(username="demo-registrar").region_id
+    lists = _first(BeneficiaryList)
+    return {
+        "registry:household": _first(Household, members__isnull=False, region_id=village),
+        "registry:edit": _first(Household, members__isnull=False, region_id=village),
+        "registry:reveal": _first(Member),
+        "registration:detail": [{"number": registration.number}] if registration else [],
+        "registration:receipt": [{"number": registration.number}] if registration else [],
+        "registration:receipt_pdf": [{"number": registration.number}] if registration else [],
+        "registration:musdes": _first(Musdes),
+        "registration:musdes_minutes": _first(Musdes),
+        "identification:run": _first(MatchRun),
+        "identification:review": _first(MatchResult),
+        "identification:prelist": _first(Prelist),
+        "identification:prelist_pdf": _first(Prelist),
+        "identification:prelist_xlsx": _first(Prelist),
+        "ranking:run": _first(RankingRun),
+        "ranking:movers": _first(RankingRun),
+        "ranking:movers_csv": _first(RankingRun),
+        "targeting:program": _first(Program),
+        "complaints:detail": [{"ticket": complaint.ticket}] if complaint else [],
+        "job_status": _first(JobRun),
+        "registration:import_detail": _first(RegistrationImport),
+        "registration:import_report": _first(RegistrationImport),
+        "registration:import_job": _first(JobRun),
+        "ranking:job": _first(JobRun),
+        "targeting:job": _first(JobRun),
+        "targeting:list": lists,
+        "targeting:why": lists,
+        "targeting:export": [{"pk": k["pk"], "fmt": fmt} for k in lists for fmt in ("csv", "xlsx", "pdf")],
+        "verivali:sync": _first(CivilSync),
+        "identification:freeze": _first(MatchRun),
+        "targeting:add_version": _first(Program),
+        "targeting:build_list": _first(Program),
+        "verivali:change_apply": _first(ProposedChange),
+        "verivali:change_reject": _first(ProposedChange),
+        "complaints:reveal_nik": [{"ticket": complaint.ticket}] if complaint else [],
+        "complaints:act": [{"ticket": complaint.ticket, "action": "answer"}] if complaint else [],
+        **{f"api:{name}": [{"number": registration.number}] if registration else []
+           for name in ("read_registration", "correct_registration", "withdraw_registration")},
+    }
+
+
+def _read(response) -> str:
+    """Return the user-visible text of a page or an export (CSV, XLSX, PDF)."""
+    kind = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "html" in kind:
+        return visible_text(body.decode())
+    if "csv" in kind:
+        return "\n".join(" ".join(row) for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    if "spreadsheet" in kind:
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(" ".join(str(v) for v in row if v is not None)
+                         for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+    if "pdf" in kind:
+        from pypdf import PdfReader
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    return ""
+
+
+def test_no_page_or_export_shows_english_in_the_indonesian_interface(district, client):
+    arguments = _arguments()
+    users = {role: User.objects.get(username=f"demo-{role.value.replace('_', '-')}") for role in Role}
+    findings, unfilled, read, statuses = {}, [], 0, []
+    for route, name, _pattern in _patterns(get_resolver().url_patterns):
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        kwarg_lists = [{}] if "<" not in route else arguments.get(name, [])
+        if not kwarg_lists:
+            unfilled.append(name)
+            continue
+        for kwargs in kwarg_lists:
+            url = "/" + _fill(route, kwargs)
+            for role, user in [(None, None), *users.items()]:
+                client.logout()
+                if user:
+                    client.force_login(user)
+                response = client.get(url, HTTP_ACCEPT_LANGUAGE="id")
+                statuses.append((url, role and role.value, response.status_code))
+                if response.status_code != 200:
+                    continue
+                read += 1
+                page = "html" in response.get("Content-Type", "")
+                for line in english_in(_read(response), identifiers=page, allowed=frozenset() if page else COLUMNS):
+                    findings.setdefault(line, f"{url} ({role.value if role else 'anonymous'})")
+    report = "\n".join(f"{where}: {line}" for line, where in sorted(findings.items(), key=lambda kv: kv[1]))
+    assert read > 100, f"only {read} pages and exports read: {statuses}"
+    assert not findings, f"English in the Indonesian interface ({len(findings)}):\n{report}"
+    assert sorted(unfilled) == sorted(NOT_YET_FILLED), \
+        f"URL patterns without data: add them to _arguments(): {sorted(set(unfilled) - set(NOT_YET_FILLED))}"
+
+
+# Pages whose objects the data above does not create yet (decrees, packages, verification, outcomes, ...): each is
+# still opened by nobody here. Creating their data is the next step; a pattern not in this list must be filled.
+NOT_YET_FILLED = [
+    "decrees:acknowledgement", "decrees:annex", "decrees:approve", "decrees:detail", "decrees:package", "decrees:pdf",
+    "decrees:send", "decrees:verify", "identification:cluster", "identification:dedup_run", "ranking:fit_job",
+    "ranking:fit_settings", "registration:musdes", "registration:musdes_minutes", "registry:apply_package",
+    "registry:package", "registry:package_acknowledgement", "registry:refuse_package", "targeting:preview_job",
+    "verification:assign", "verification:edit", "verification:review", "verivali:outcome_pdf",
+    "verivali:outcome_report", "verivali:outcome_sign", "verivali:outcome_xlsx", "verivali:selection_detail",
+    "verivali:signal_import",
+]
+
+
+def _fill(route: str, kwargs: dict) -> str:
+    """Put kwargs into a route like `households/<int:pk>/`."""
+    import re
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
