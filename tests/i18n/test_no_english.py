@@ -66,7 +66,46 @@ def district(db, django_capture_on_commit_callbacks, tmp_path, settings):
     do_build_list(programs[0].versions.order_by("-pk").first(), ranking)
     _complaint(operator)
     _civil_changes(operator)
+    _decrees_and_package(period)
     return period, data
+
+
+def _decrees_and_package(period):
+    """Two verifications accepted: one in an approved decree whose package is in the national inbox, one in a
+    draft decree (the watermarked preview); and an ODK import, so that stage 3's pages have data."""
+    import datetime as dt
+
+    from mutakhir.core.management.commands.demo import trust_demo_key
+    from mutakhir.decrees.dispatch import do_send
+    from mutakhir.decrees.services import do_approve_decree, do_compile_decree
+    from mutakhir.identification.models import PrelistEntry
+    from mutakhir.verification.models import SubmissionImport
+    from mutakhir.verification.services import do_assign, do_review, do_save
+
+    tksk, head, operator = (User.objects.get(username=f"demo-{role}")
+                            for role in ("tksk", "district-head", "district-operator"))
+    entries = list(PrelistEntry.objects.filter(prelist__region__code__startswith=tksk.region_id).order_by("pk")[:3])
+    assert len(entries) == 3, "the synthetic sub-district has fewer than 3 households on its prelists"
+    for entry in entries[:2]:
+        v = do_assign(entry, tksk, actor=tksk)
+        v = do_save(v, version=v.version, outcome="not_found", answers={}, actor=tksk, submit=True)
+        do_review(v, accept=True, actor=operator)
+    do_assign(entries[2], tksk, actor=tksk)  # one still to verify
+
+    def compile_(number, verifications):
+        return do_compile_decree(district=DISTRICT, period=period, number=number, date=dt.date(2026, 3, 1),
+                                 legal_basis="Permensos 3/2021", signer_name="H. Mulkan", signer_title="Bupati Bangka",
+                                 actor=operator, verifications=verifications)
+
+    from mutakhir.verification.models import Verification
+
+    first, second = Verification.objects.filter(status="accepted").order_by("pk")
+    trust_demo_key(DISTRICT)
+    do_send(do_approve_decree(compile_("400.9/1/DINSOS/2026", [first]), actor=head), actor=head)
+    compile_("400.9/2/DINSOS/2026", [second])
+    SubmissionImport.objects.create(sha256="0" * 64, source="odk.csv", form_version="1", user=tksk, applied=0,
+                                    flagged=1, report=[{"row": 1, "instance_id": "uuid:1", "household": "H1",
+                                                        "code": "unknown_household", "message": "x"}])
 
 
 def _complaint(operator):
@@ -107,11 +146,13 @@ def _arguments():
     """Pattern name -> the kwargs lists the data can fill (empty when it holds no such object)."""
     from mutakhir.complaints.models import Complaint
     from mutakhir.core.models import JobRun
-    from mutakhir.identification.models import MatchResult, MatchRun, Prelist
+    from mutakhir.decrees.models import Decree
+    from mutakhir.identification.models import MatchResult, MatchRun, Prelist, PrelistEntry
     from mutakhir.ranking.models import RankingRun
     from mutakhir.registration.models import Musdes, Registration, RegistrationImport
-    from mutakhir.registry.models import Household, Member
+    from mutakhir.registry.models import Household, Member, PackageSubmission, UpdatePeriod
     from mutakhir.targeting.models import BeneficiaryList, Program
+    from mutakhir.verification.models import SubmissionImport, Verification
     from mutakhir.verivali.models import CivilSync, ProposedChange
 
     registration = Registration.objects.order_by("pk").first()
@@ -152,6 +193,18 @@ def _arguments():
         "targeting:build_list": _first(Program),
         "verivali:change_apply": _first(ProposedChange),
         "verivali:change_reject": _first(ProposedChange),
+        **{f"decrees:{name}": _first(Decree, status="approved")
+           for name in ("acknowledgement", "annex", "approve", "detail", "package", "pdf", "send", "verify")},
+        "decrees:draft_pdf": _first(Decree, status="draft"),
+        **{f"registry:{name}": _first(PackageSubmission)
+           for name in ("package", "apply_package", "refuse_package", "package_acknowledgement")},
+        "verification:edit": _first(Verification),
+        "verification:review": _first(Verification),
+        "verification:assign": [{"entry_pk": e["pk"]} for e in _first(PrelistEntry)],
+        "verification:odk_form": _first(Prelist),
+        "verification:odk_import": _first(SubmissionImport),
+        "verification:odk_report": _first(SubmissionImport),
+        **{f"cycle:{name}": _first(UpdatePeriod) for name in ("period_edit", "period_open", "period_close")},
         "complaints:reveal_nik": [{"ticket": complaint.ticket}] if complaint else [],
         "complaints:act": [{"ticket": complaint.ticket, "action": "answer"}] if complaint else [],
         **{f"api:{name}": [{"number": registration.number}] if registration else []
@@ -212,11 +265,9 @@ def test_no_page_or_export_shows_english_in_the_indonesian_interface(district, c
 # Pages whose objects the data above does not create yet (decrees, packages, verification, outcomes, ...): each is
 # still opened by nobody here. Creating their data is the next step; a pattern not in this list must be filled.
 NOT_YET_FILLED = [
-    "decrees:acknowledgement", "decrees:annex", "decrees:approve", "decrees:detail", "decrees:package", "decrees:pdf",
-    "decrees:send", "decrees:verify", "identification:cluster", "identification:dedup_run", "ranking:fit_job",
-    "ranking:fit_settings", "registration:musdes", "registration:musdes_minutes", "registry:apply_package",
-    "registry:package", "registry:package_acknowledgement", "registry:refuse_package", "targeting:preview_job",
-    "verification:assign", "verification:edit", "verification:review", "verivali:outcome_pdf",
+    "identification:cluster", "identification:dedup_run", "ranking:fit_job",
+    "ranking:fit_settings", "registration:musdes", "registration:musdes_minutes", "targeting:preview_job",
+    "verivali:outcome_pdf",
     "verivali:outcome_report", "verivali:outcome_sign", "verivali:outcome_xlsx", "verivali:selection_detail",
     "verivali:signal_import",
 ]
