@@ -47,16 +47,18 @@ def sync_endpoints(change):
 @pytest.mark.parametrize("endpoint", [0, 1, 2], ids=["apply", "reject", "bulk-apply"])
 def test_the_sync_decisions_never_follow_a_foreign_next(operator, change, endpoint, target):
     url = sync_endpoints(change)[endpoint]
-    response = operator.post(url, {"next": target})
+    response = operator.post(url, {"next": target, "confirmed": "1"})  # bulk apply: after its confirmation page
     assert response.status_code == 302 and response["Location"] == CHANGES
     Member.objects.filter(pk=change.member_id).update(version=99)  # a conflict answers through the same way
-    assert operator.post(url, {"next": target})["Location"] == CHANGES
+    assert operator.post(url, {"next": target, "confirmed": "1"})["Location"] == CHANGES
+    if endpoint == 2:  # the confirmation page carries only a page of this site on
+        assert f'value="{target}"' not in operator.post(url, {"next": target}).text
 
 
 def test_the_sync_decisions_follow_a_page_of_this_site(operator, change):
     back = f"{CHANGES}?kind=kk_change&page=2"
     for url in sync_endpoints(change):
-        assert operator.post(url, {"next": back})["Location"] == back
+        assert operator.post(url, {"next": back, "confirmed": "1"})["Location"] == back
 
 
 @pytest.fixture

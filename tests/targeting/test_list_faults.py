@@ -30,7 +30,7 @@ def manager(client, make_user, settings):
     ({"run": "abc"}, "Ranking run: Enter a whole number."),  # was a 500 (a text id)
     ({"run": "9" * 30}, "Ranking run: Ensure this value is less than or equal to"),  # overflowed the database
     ({"previous": "x"}, "Previous list: Enter a whole number."),
-    ({"quotas": "1901," + "9" * 5000}, "Write one region_code,quota per line"),
+    ({"quotas": "1901," + "9" * 5000}, "write one region_code,quota per line"),
     ({"quotas": "1901,99999999999999"}, "The quota of 1901 is larger than 1,000,000,000"),
 ])
 def test_bad_list_options_are_a_message_and_start_no_job(manager, ranked, options, message):

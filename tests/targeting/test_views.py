@@ -213,7 +213,7 @@ def test_why_explains_a_household(client, make_user, blist):
                                              (Role.AUDITOR, True), (Role.REGISTRAR, False)])
 def test_home_shows_the_programs_card(client, make_user, role, shown):
     """Every role that may read programs finds them on its home page (auditors read, without changing)."""
-    login(client, make_user, role)
+    login(client, make_user, role, "1901011001" if role == Role.REGISTRAR else None)
     assert (reverse("targeting:index") in client.get(reverse("home")).content.decode()) is shown
 
 

@@ -47,7 +47,7 @@ def read_quota_lines(text: str, known_regions) -> dict[str, int]:
         if not line.strip() or parts[0] == "region_code":
             continue
         code = parts[0].replace(".", "")
-        if len(parts) != 2 or not code.isdigit() or not parts[1].lstrip("-").isdigit():
+        if len(parts) != 2 or not code.isdigit() or not parts[1].lstrip("-").isdigit() or len(parts[1]) > 18:
             raise QuotaError(_("Line %(line)d (%(text)s): write one region_code,quota per line")
                              % {"line": number, "text": line.strip()})
         if code in lines:
