@@ -147,6 +147,7 @@ def _peak_mb() -> int:
 def child_district(member_count: int) -> dict:
     from django.utils import timezone
 
+    from mutakhir.core.management.commands.demo import trust_demo_key
     from mutakhir.decrees.models import Decree, DecreeItem
     from mutakhir.decrees.package_export import export_package
     from mutakhir.verification.models import Verification
@@ -160,6 +161,7 @@ def child_district(member_count: int) -> dict:
     DecreeItem.objects.bulk_create([DecreeItem(decree=decree, verification_id=pk)
                                     for pk in Verification.objects.values_list("pk", flat=True)], batch_size=5000)
     path = ROOT / "var" / "bench" / "verification-package.zip"
+    trust_demo_key("1901")  # the district signs its package (its key lives in var/keys/)
     started = time.perf_counter()
     manifest = export_package(decree, path)
     seconds = time.perf_counter() - started
@@ -169,9 +171,12 @@ def child_district(member_count: int) -> dict:
 
 
 def child_national() -> dict:
-    from mutakhir.decrees.package_import import import_package
+    from mutakhir.core import signing
     from mutakhir.registry.models import Member
+    from mutakhir.registry.packages.keys import trust_key
+    from mutakhir.registry.packages.merge import import_package
 
+    trust_key("1901", signing.public_key("1901"))  # the national side trusts the district's key
     started = time.perf_counter()
     result = import_package(ROOT / "var" / "bench" / "verification-package.zip")
     seconds = time.perf_counter() - started
