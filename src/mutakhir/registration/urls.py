@@ -6,6 +6,7 @@ from . import channel_choice, views
 app_name = "registration"
 urlpatterns = [
     path("", views.registration_list, name="list"),
+    path("export.xlsx", views.registration_export, name="export"),
     path("new/", channel_choice.new_registration, name="new"),
     path("check-identity/", views.check_identity, name="check_identity"),
     path("status/", RedirectView.as_view(pattern_name="publik:status", permanent=True)),  # now /publik/cek-status/

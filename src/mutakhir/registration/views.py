@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment
+from mutakhir.core.listing import export_rows, list_page
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.core.numbers import small_int
 
@@ -43,6 +44,7 @@ from .forms import (
     too_large_message,
 )
 from .import_jobs import ImportRefused, check_start_import, do_start_import, save_upload
+from .listing import EXPORT_HEADER, RegistrationFilter, export_row
 from .models import Channel, Musdes
 from .progress import progress_of
 from .services import DuplicateSuspected, check_registration, do_create_registration
@@ -56,12 +58,27 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def registration_list(request):
     if not can_enter(request.user) and not registrations_for(request.user).exists():
         raise PermissionDenied
-    rows = list(registrations_for(request.user).select_related("region")[:100])
-    stages = progress_of(rows)
-    for row in rows:
+    filters = RegistrationFilter(request.GET, user=request.user)
+    page = list_page(request, filters.apply(registrations_for(request.user)).select_related("region"))
+    stages = progress_of(page.object_list)
+    for row in page.object_list:
         row.progress = stages[row.pk]
-    return render(request, "registration/list.html", {"rows": rows, "channels": sorted(channels_for(request.user)),
-                                                      "can_import": can_import(request.user)})
+    return render(request, "registration/list.html", {
+        "page": page, "filters": filters,
+        "channels": sorted(channels_for(request.user)), "can_import": can_import(request.user)})
+
+
+@login_required
+def registration_export(request):
+    """The filtered registrations as XLSX, after a reason (logged); NIK and KK masked."""
+    if not registrations_for(request.user).exists():
+        raise PermissionDenied
+    filters = RegistrationFilter(request.GET, user=request.user)
+    rows = (filters.apply(registrations_for(request.user)).select_related("region")
+            .prefetch_related("members"))
+    back = reverse("registration:list") + "?" + request.GET.urlencode()
+    return export_rows(request, rows, name="pendaftaran", header=EXPORT_HEADER, row=export_row,
+                       title=_("Registrations (XLSX)"), back=back)
 
 
 def _show_problems(form, formset, problems: Problems) -> None:
