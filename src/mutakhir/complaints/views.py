@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mutakhir.accounts.backends import REVEAL_IDENTITY
+from mutakhir.core.listing import export_rows, list_page
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.regions.models import Region
 from mutakhir.registration.guard import log_outside
@@ -20,10 +21,9 @@ from mutakhir.registry.views import RevealForm
 from . import public, services
 from .access import assignable_staff, can_assign, can_handle, can_read, complaints_for, get_complaint_for_user
 from .flows import TransitionError
-from .forms import AnswerForm, AssignForm, FileComplaintForm, FollowForm, QueueFilterForm, ReverifyForm
-from .models import OPEN_STATUSES
+from .forms import AnswerForm, AssignForm, FileComplaintForm, FollowForm, ReverifyForm
+from .listing import EXPORT_HEADER, QueueFilter, export_row
 
-PAGE_SIZE = 50
 PICKER_LEVELS = (("province", gettext_lazy("Province")), ("regency", gettext_lazy("Regency/city")),
                  ("subdistrict", gettext_lazy("Sub-district")), ("region_code", gettext_lazy("Village")))
 
@@ -89,24 +89,26 @@ def follow_complaint(request):
 
 @login_required
 def queue(request):
+    filters, rows = _queue_rows(request)
+    return render(request, "complaints/queue.html", {"filters": filters, "page": list_page(request, rows)})
+
+
+def _queue_rows(request):
+    """The queue as filtered by the query string, or PermissionDenied; `(filter form, rows)`."""
     if not can_read(request.user):
         raise PermissionDenied
-    form = QueueFilterForm(request.GET or None)
-    rows = complaints_for(request.user).select_related("region", "assigned_to").order_by("due_on", "pk")
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or ""
-    if status == "":
-        rows = rows.filter(status__in=OPEN_STATUSES)
-    elif status != "all":
-        rows = rows.filter(status=status)
-    if data.get("kind"):
-        rows = rows.filter(kind=data["kind"])
-    if data.get("overdue"):
-        rows = rows.overdue()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "complaints/queue.html", {"form": form, "page": page, "query": query.urlencode()})
+    filters = QueueFilter(request.GET, user=request.user)
+    rows = filters.apply(complaints_for(request.user)).select_related("region", "assigned_to", "household")
+    return filters, rows.order_by("due_on", "pk")
+
+
+@login_required
+def queue_export(request):
+    """The filtered queue as XLSX, after a reason (logged); the complainant's name and NIK masked."""
+    rows = _queue_rows(request)[1]
+    back = reverse("complaints:queue") + "?" + request.GET.urlencode()
+    return export_rows(request, rows, name="pengaduan", header=EXPORT_HEADER, row=export_row,
+                       title=_("Complaints (XLSX)"), back=back)
 
 
 @login_required

@@ -28,6 +28,7 @@ from .spreadsheets import Spreadsheet
 PAGE_SIZE = 50
 VILLAGE_LEVEL = 4
 SELECT_VILLAGES_FROM_LEVEL = 2  # a district has some hundreds of villages: a drop-down; a province, a code field
+ALL = "all"  # a choice that filters nothing, where the empty choice means a default (the open complaints)
 IDENTITY_NUMBER = re.compile(r"^\d{16}$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -94,7 +95,7 @@ class ListFilter(forms.Form):
         if data["village"]:
             queryset = queryset.filter(**{self.village_field: data["village"]})
         for name, field in self.fields.items():
-            if isinstance(field, forms.ChoiceField) and name != "village" and data.get(name):
+            if isinstance(field, forms.ChoiceField) and data.get(name) not in ("", None, ALL):
                 queryset = queryset.filter(**{self.lookups.get(name, name): data[name]})
         return self.search(queryset, data["q"]) if data["q"] else queryset
 
