@@ -1,5 +1,6 @@
 """The registrations list (issue 16.2): search, filters, 50-row pages, XLSX export with a logged reason, scope."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 
 from mutakhir.accounts.models import Role
 from mutakhir.core.models import PersonalDataAccess
-from mutakhir.registration.models import Registration, RegistrationMember
+from mutakhir.registration.models import Musdes, Registration, RegistrationMember
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +135,59 @@ def test_a_program_manager_gets_neither_list_nor_export(client, make_user, rows)
     assert client.get(LIST).status_code == 403
     assert client.post(EXPORT, {"reason": "Ingin melihat semua"}).status_code == 403
     assert not PersonalDataAccess.objects.exists()
+
+
+MUSDES = reverse("registration:musdes_list")
+MUSDES_EXPORT = reverse("registration:musdes_export")
+
+
+@pytest.fixture
+def meetings(period, make_user, rows):
+    clerk = make_user(Role.DISTRICT_OPERATOR, BANGKA)
+    made = {key: Musdes.objects.create(region_id=village, update_period=period, held_on=dt.date(2025, 3, day),
+                                       attendance=40 + day, entered_by=clerk)
+            for key, village, day in (("in", VILLAGE_IN, 1), ("sub", VILLAGE_OTHER_SUB, 2),
+                                      ("out", VILLAGE_OTHER_DISTRICT, 3))}
+    Registration.objects.filter(number="R-IN-1").update(musdes=made["in"])
+    return made
+
+
+def meeting_ids(response) -> set[int]:
+    return {m.pk for m in response.context["page"].object_list}
+
+
+def test_musdes_list_searches_filters_pages_and_exports(operator, meetings, period, make_user,
+                                                         django_assert_max_num_queries):
+    assert meeting_ids(operator.get(MUSDES)) == {meetings["in"].pk, meetings["sub"].pk}
+    assert meeting_ids(operator.get(MUSDES, {"village": VILLAGE_OTHER_SUB})) == {meetings["sub"].pk}
+    assert meeting_ids(operator.get(MUSDES, {"q": "r-in-1"})) == {meetings["in"].pk}
+    assert meeting_ids(operator.get(MUSDES, {"village": VILLAGE_OTHER_DISTRICT})) == set()
+    clerk = make_user(Role.REGISTRAR, VILLAGE_IN)
+    for day in range(1, 61):
+        Musdes.objects.create(region_id=VILLAGE_IN, update_period=period, held_on=dt.date(2025, 5, day % 28 + 1),
+                              attendance=10, entered_by=clerk)
+    with django_assert_max_num_queries(12):
+        page = operator.get(MUSDES, {"village": VILLAGE_IN})
+    assert len(meeting_ids(page)) == 50 and len(meeting_ids(operator.get(MUSDES, {"village": VILLAGE_IN,
+                                                                                 "page": 2}))) == 11
+    assert operator.post(MUSDES_EXPORT, {"reason": ""}).status_code == 400
+    response = operator.post(MUSDES_EXPORT + f"?village={VILLAGE_OTHER_SUB}", {"reason": "Rekap musdes"})
+    values = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert [r[1] for r in values[1:]] == [VILLAGE_OTHER_SUB]
+    assert PersonalDataAccess.objects.get().reason == "Rekap musdes"
+
+
+@pytest.mark.parametrize(("role", "region", "sees"), [
+    (Role.REGISTRAR, VILLAGE_IN, {"in"}),
+    (Role.DISTRICT_HEAD, "1902", {"out"}),
+    (Role.NATIONAL, None, {"in", "sub", "out"}),
+])
+def test_musdes_list_and_export_stay_in_scope(client, make_user, meetings, role, region, sees):
+    client.force_login(make_user(role, region))
+    expected = {meetings[k].pk for k in sees}
+    assert meeting_ids(client.get(MUSDES)) == expected
+    for village in (VILLAGE_IN, VILLAGE_OTHER_SUB, VILLAGE_OTHER_DISTRICT):
+        assert meeting_ids(client.get(MUSDES, {"village": village})) <= expected
+        exported = client.post(MUSDES_EXPORT + f"?village={village}", {"reason": "Pemeriksaan wilayah"})
+        got = {r[1] for r in list(load_workbook(io.BytesIO(exported.content)).active.values)[1:]}
+        assert got <= {meetings[k].region_id for k in sees}

@@ -7,7 +7,7 @@ from mutakhir.core.listing import ListFilter, choice_field
 from mutakhir.registry.display import mask_id
 from mutakhir.registry.models import name_key
 
-from .models import Channel, RegistrationMember, Status
+from .models import Channel, Registration, RegistrationMember, Status
 
 HEAD = 1  # relation code of the head of household
 
@@ -34,3 +34,18 @@ def export_row(registration) -> list:
             registration.get_channel_display(), registration.get_status_display(),
             head.name if head else "", mask_id(head.nik) if head else "", mask_id(head.kk) if head else "",
             registration.entered_at.strftime("%Y-%m-%d %H:%M")]
+
+
+class MusdesFilter(ListFilter):
+    def search(self, queryset, q):
+        """A registration number the deliberation proposed (exact, any case)."""
+        return queryset.filter(Exists(Registration.objects.filter(musdes=OuterRef("pk"), number__iexact=q)))
+
+
+MUSDES_HEADER = [_("Held on"), _("Village code"), _("Village"), _("Attendance"), _("Households proposed"),
+                 _("Minutes")]
+
+
+def musdes_row(musdes) -> list:
+    return [musdes.held_on.isoformat(), musdes.region_id, musdes.region.name, musdes.attendance, musdes.proposed,
+            str(_("yes") if musdes.minutes else _("no"))]

@@ -6,6 +6,7 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from . import status as status_checks
 from .access import (
     can_enter,
     can_import,
+    can_read,
     channels_for,
     get_import_for_user,
     get_import_job_for_user,
@@ -44,7 +46,7 @@ from .forms import (
     too_large_message,
 )
 from .import_jobs import ImportRefused, check_start_import, do_start_import, save_upload
-from .listing import EXPORT_HEADER, RegistrationFilter, export_row
+from .listing import EXPORT_HEADER, MUSDES_HEADER, MusdesFilter, RegistrationFilter, export_row, musdes_row
 from .models import Channel, Musdes
 from .progress import progress_of
 from .services import DuplicateSuspected, check_registration, do_create_registration
@@ -197,6 +199,31 @@ def musdes_new(request):
             return redirect("registration:musdes", pk=musdes.pk)
     return render(request, "registration/musdes_form.html", {"form": form,
                                                              "records": Musdes.objects.visible_to(request.user)[:20]})
+
+
+def _musdes_rows(request):
+    """The deliberations the user may read, filtered by the query string; `(filter form, rows)`."""
+    if not can_read(request.user):
+        raise PermissionDenied
+    filters = MusdesFilter(request.GET, user=request.user)
+    rows = (filters.apply(Musdes.objects.visible_to(request.user)).select_related("region")
+            .annotate(proposed=Count("registrations")).order_by("-held_on", "-pk"))
+    return filters, rows
+
+
+@login_required
+def musdes_list(request):
+    filters, rows = _musdes_rows(request)
+    return render(request, "registration/musdes_list.html", {"filters": filters, "page": list_page(request, rows)})
+
+
+@login_required
+def musdes_export(request):
+    """The filtered deliberations as XLSX, after a reason (logged)."""
+    rows = _musdes_rows(request)[1]
+    back = reverse("registration:musdes_list") + "?" + request.GET.urlencode()
+    return export_rows(request, rows, name="musdes", header=MUSDES_HEADER, row=musdes_row,
+                       title=_("Village deliberations (XLSX)"), back=back)
 
 
 @login_required
