@@ -10,11 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
+from mutakhir.core.listing import export_rows, list_page
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.verification.access import can_use_odk
 from mutakhir.verivali.models import CivilSync
 
 from . import access, civil, duplicates, prelists, services
+from .listing import HEADER as PRELIST_HEADER
+from .listing import PrelistFilter, mark_page
+from .listing import export_row as prelist_row
 from .models import DuplicateCluster, MemberLink, ReviewDecision
 from .review import candidate_household, compare, decision_choices, review_reasons
 
@@ -204,14 +208,30 @@ def cluster(request, pk):
     }, status=400 if error else 200)
 
 
+def _prelist_rows(request):
+    """The prelists the user may read, filtered by the query string; `(filter form, rows)`."""
+    _require(access.can_read_prelists(request.user))
+    filters = PrelistFilter(request.GET, user=request.user)
+    rows = (filters.apply(access.prelists_for(request.user)).select_related("update_period", "region", "frozen_by")
+            .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version"))
+    return filters, rows
+
+
 @login_required
 def prelist_list(request):
-    _require(access.can_read_prelists(request.user))
-    return render(request, "identification/prelists.html", {
-        "prelists": prelists.mark_versions(
-            access.prelists_for(request.user).select_related("update_period", "region", "frozen_by")
-            .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version")[:500]),
-    })
+    filters, rows = _prelist_rows(request)
+    page = list_page(request, rows)
+    mark_page(page, rows)
+    return render(request, "identification/prelists.html", {"filters": filters, "page": page})
+
+
+@login_required
+def prelist_list_export(request):
+    """The filtered prelists (one row per version) as XLSX, after a reason (logged)."""
+    rows = _prelist_rows(request)[1]
+    back = reverse("identification:prelists") + "?" + request.GET.urlencode()
+    return export_rows(request, rows, name="prelist", header=PRELIST_HEADER, row=prelist_row,
+                       title=_("Prelists (XLSX)"), back=back)
 
 
 @login_required
