@@ -5,18 +5,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
 from mutakhir.accounts.scope import filter_visible
 from mutakhir.core.downloads import attachment
+from mutakhir.core.listing import export_rows, list_page
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.prelists import change_words, head_and_address
 from mutakhir.registry.display import display_value
 
 from . import access
 from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, show_member_issues, to_answers
+from .listing import HEADER as EXPORT_HEADER
+from .listing import VerificationFilter, export_row
 from .models import Status
 from .paper import blank_pdf
 from .progress import progress_for
@@ -54,6 +58,31 @@ def index(request):
                                       user, "region_id")
                       if access.can_assign(user) and user.role != Role.PSM else []),
     })
+
+
+def _all_rows(request):
+    """Every verification the user may read, filtered by the query string; `(filter form, rows)`."""
+    if not access.can_read(request.user):
+        raise PermissionDenied
+    filters = VerificationFilter(request.GET, user=request.user)
+    rows = (filters.apply(access.verifications_for(request.user))
+            .select_related("region", "registration", "household", "verifier").order_by("region_id", "pk"))
+    return filters, rows
+
+
+@login_required
+def all_verifications(request):
+    filters, rows = _all_rows(request)
+    return render(request, "verification/all.html", {"filters": filters, "page": list_page(request, rows)})
+
+
+@login_required
+def all_verifications_export(request):
+    """The filtered verifications as XLSX, after a reason (logged)."""
+    rows = _all_rows(request)[1]
+    back = reverse("verification:all") + "?" + request.GET.urlencode()
+    return export_rows(request, rows, name="verifikasi", header=EXPORT_HEADER, row=export_row,
+                       title=_("Verifications (XLSX)"), back=back)
 
 
 def _find_the_house(entries) -> None:
