@@ -14,7 +14,7 @@ from mutakhir.core.models import PersonalDataAccess
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("complaints:queue")
-EXPORT = reverse("complaints:export")
+EXPORT = QUEUE + "?export=xlsx"
 NIK = "1901010105800001"
 
 
@@ -68,7 +68,7 @@ def test_pages_of_fifty_without_n_plus_one(staff, file, django_assert_max_num_qu
 def test_export_asks_a_reason_logs_it_and_masks(staff, filed):
     assert "Reason for the download" in staff.get(EXPORT).text
     assert staff.post(EXPORT, {"reason": ""}).status_code == 400 and not PersonalDataAccess.objects.exists()
-    response = staff.post(EXPORT + f"?village={VILLAGE_IN}", {"reason": "Laporan SLA bulanan"})
+    response = staff.post(EXPORT + f"&village={VILLAGE_IN}", {"reason": "Laporan SLA bulanan"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert {r[0] for r in rows[1:]} == {filed["in"].ticket, filed["in_reg"].ticket}
     assert NIK not in str(rows) and "Siti" not in str(rows) and "1901********0001" in str(rows)
@@ -87,5 +87,5 @@ def test_queue_filters_and_export_stay_in_scope(client, make_user, filed, role, 
     assert tickets(client.get(QUEUE)) == expected
     for village in (VILLAGE_IN, VILLAGE_OTHER_SUB, VILLAGE_OTHER_DISTRICT):
         assert tickets(client.get(QUEUE, {"village": village, "q": "pak"})) <= expected
-        exported = client.post(EXPORT + f"?village={village}", {"reason": "Pemeriksaan wilayah"})
+        exported = client.post(EXPORT + f"&village={village}", {"reason": "Pemeriksaan wilayah"})
         assert {r[0] for r in list(load_workbook(io.BytesIO(exported.content)).active.values)[1:]} <= expected

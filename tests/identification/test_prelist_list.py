@@ -17,7 +17,7 @@ from mutakhir.registry.models import UpdatePeriod
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("identification:prelists")
-EXPORT = reverse("identification:prelists_export")
+EXPORT = LIST + "?export=xlsx"
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,7 @@ def test_pages_keep_versions_right_across_pages_without_n_plus_one(operator, lis
 
 def test_export_asks_a_reason_and_logs_it(operator, lists):
     assert operator.post(EXPORT, {"reason": ""}).status_code == 400 and not PersonalDataAccess.objects.exists()
-    response = operator.post(EXPORT + f"?village={VILLAGE_OTHER_SUB}", {"reason": "Rekap prelist"})
+    response = operator.post(EXPORT + f"&village={VILLAGE_OTHER_SUB}", {"reason": "Rekap prelist"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert [r[0] for r in rows[1:]] == [VILLAGE_OTHER_SUB]
     logged = PersonalDataAccess.objects.get()
@@ -100,5 +100,5 @@ def test_list_and_export_stay_in_scope(client, make_user, lists, role, region, s
     allowed = {lists[k].region_id for k in sees}
     for village in (VILLAGE_IN, VILLAGE_OTHER_SUB, VILLAGE_OTHER_DISTRICT):
         assert shown(client.get(LIST, {"village": village})) <= expected
-        exported = client.post(EXPORT + f"?village={village}", {"reason": "Pemeriksaan wilayah"})
+        exported = client.post(EXPORT + f"&village={village}", {"reason": "Pemeriksaan wilayah"})
         assert {r[0] for r in list(load_workbook(io.BytesIO(exported.content)).active.values)[1:]} <= allowed

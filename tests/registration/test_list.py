@@ -15,7 +15,7 @@ from mutakhir.registration.models import Musdes, Registration, RegistrationMembe
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("registration:list")
-EXPORT = reverse("registration:export")
+EXPORT = LIST + "?export=xlsx"
 HEAD_NIK = "1901010105800001"
 
 
@@ -96,11 +96,11 @@ def test_pages_of_fifty_keep_the_filters_without_n_plus_one(operator, period, ma
 
 
 def test_export_asks_a_reason_logs_it_and_masks_identity_numbers(operator, rows):
-    asked = operator.get(EXPORT, {"village": VILLAGE_IN})
+    asked = operator.get(EXPORT + f"&village={VILLAGE_IN}")
     assert asked.status_code == 200 and "Reason for the download" in asked.text
-    refused = operator.post(EXPORT + f"?village={VILLAGE_IN}", {"reason": ""})
+    refused = operator.post(EXPORT + f"&village={VILLAGE_IN}", {"reason": ""})
     assert refused.status_code == 400 and not PersonalDataAccess.objects.exists()
-    response = operator.post(EXPORT + f"?village={VILLAGE_IN}", {"reason": "Rekap untuk rapat desa"})
+    response = operator.post(EXPORT + f"&village={VILLAGE_IN}", {"reason": "Rekap untuk rapat desa"})
     assert response["Content-Disposition"].startswith('attachment; filename="pendaftaran-')
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
@@ -125,7 +125,7 @@ def test_list_filters_and_export_stay_in_scope(client, make_user, rows, role, re
     for village in (VILLAGE_IN, VILLAGE_OTHER_SUB, VILLAGE_OTHER_DISTRICT):
         assert numbers(client.get(LIST, {"village": village})) <= sees
         assert numbers(client.get(LIST, {"q": "budi", "village": village})) <= sees
-    exported = client.post(EXPORT + f"?village={VILLAGE_OTHER_DISTRICT}", {"reason": "Pemeriksaan wilayah"})
+    exported = client.post(EXPORT + f"&village={VILLAGE_OTHER_DISTRICT}", {"reason": "Pemeriksaan wilayah"})
     got = {row[0] for row in list(load_workbook(io.BytesIO(exported.content)).active.values)[1:]}
     assert got <= sees and got == (sees & {"R-OUT-1"})
 
@@ -138,7 +138,7 @@ def test_a_program_manager_gets_neither_list_nor_export(client, make_user, rows)
 
 
 MUSDES = reverse("registration:musdes_list")
-MUSDES_EXPORT = reverse("registration:musdes_export")
+MUSDES_EXPORT = MUSDES + "?export=xlsx"
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ def test_musdes_list_searches_filters_pages_and_exports(operator, meetings, peri
     assert len(meeting_ids(page)) == 50 and len(meeting_ids(operator.get(MUSDES, {"village": VILLAGE_IN,
                                                                                  "page": 2}))) == 11
     assert operator.post(MUSDES_EXPORT, {"reason": ""}).status_code == 400
-    response = operator.post(MUSDES_EXPORT + f"?village={VILLAGE_OTHER_SUB}", {"reason": "Rekap musdes"})
+    response = operator.post(MUSDES_EXPORT + f"&village={VILLAGE_OTHER_SUB}", {"reason": "Rekap musdes"})
     values = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert [r[1] for r in values[1:]] == [VILLAGE_OTHER_SUB]
     assert PersonalDataAccess.objects.get().reason == "Rekap musdes"
@@ -188,6 +188,6 @@ def test_musdes_list_and_export_stay_in_scope(client, make_user, meetings, role,
     assert meeting_ids(client.get(MUSDES)) == expected
     for village in (VILLAGE_IN, VILLAGE_OTHER_SUB, VILLAGE_OTHER_DISTRICT):
         assert meeting_ids(client.get(MUSDES, {"village": village})) <= expected
-        exported = client.post(MUSDES_EXPORT + f"?village={village}", {"reason": "Pemeriksaan wilayah"})
+        exported = client.post(MUSDES_EXPORT + f"&village={village}", {"reason": "Pemeriksaan wilayah"})
         got = {r[1] for r in list(load_workbook(io.BytesIO(exported.content)).active.values)[1:]}
         assert got <= {meetings[k].region_id for k in sees}

@@ -16,7 +16,7 @@ from .fixtures import make_entry, make_prelist
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("verification:all")
-EXPORT = reverse("verification:all_export")
+EXPORT = LIST + "?export=xlsx"
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,7 @@ def test_pages_without_n_plus_one(operator, make_user, make_household, django_as
 
 def test_export_asks_a_reason_and_logs_it(operator, rows):
     assert operator.post(EXPORT, {"reason": ""}).status_code == 400 and not PersonalDataAccess.objects.exists()
-    response = operator.post(EXPORT + "?outcome=moved", {"reason": "Rekap pindah"})
+    response = operator.post(EXPORT + "&outcome=moved", {"reason": "Rekap pindah"})
     values = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert [r[3] for r in values[1:]] == ["HH-MOVED"]
     logged = PersonalDataAccess.objects.get()
@@ -101,5 +101,5 @@ def test_list_and_export_stay_in_scope(client, make_user, rows, role, region, se
     allowed = {rows[k].region_id for k in sees}
     for village in (VILLAGE_IN, VILLAGE_OTHER_SUB, VILLAGE_OTHER_DISTRICT):
         assert shown(client.get(LIST, {"village": village})) <= expected
-        exported = client.post(EXPORT + f"?village={village}", {"reason": "Pemeriksaan wilayah"})
+        exported = client.post(EXPORT + f"&village={village}", {"reason": "Pemeriksaan wilayah"})
         assert {r[0] for r in list(load_workbook(io.BytesIO(exported.content)).active.values)[1:]} <= allowed

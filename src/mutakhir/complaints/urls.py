@@ -6,7 +6,6 @@ from . import views
 app_name = "complaints"
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("export.xlsx", views.queue_export, name="export"),
     # The citizens' pages moved under /publik/ (core/public_urls.py); their first paths redirect there.
     path("file/", RedirectView.as_view(pattern_name="publik:complaint", permanent=True)),
     path("follow/", RedirectView.as_view(pattern_name="publik:follow", permanent=True)),

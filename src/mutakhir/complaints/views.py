@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mutakhir.accounts.backends import REVEAL_IDENTITY
-from mutakhir.core.listing import export_rows, list_page
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.regions.models import Region
 from mutakhir.registration.guard import log_outside
@@ -89,26 +88,16 @@ def follow_complaint(request):
 
 @login_required
 def queue(request):
-    filters, rows = _queue_rows(request)
-    return render(request, "complaints/queue.html", {"filters": filters, "page": list_page(request, rows)})
-
-
-def _queue_rows(request):
-    """The queue as filtered by the query string, or PermissionDenied; `(filter form, rows)`."""
+    """The complaints in scope (open ones unless filtered), 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     if not can_read(request.user):
         raise PermissionDenied
     filters = QueueFilter(request.GET, user=request.user)
-    rows = filters.apply(complaints_for(request.user)).select_related("region", "assigned_to", "household")
-    return filters, rows.order_by("due_on", "pk")
-
-
-@login_required
-def queue_export(request):
-    """The filtered queue as XLSX, after a reason (logged); the complainant's name and NIK masked."""
-    rows = _queue_rows(request)[1]
-    back = reverse("complaints:queue") + "?" + request.GET.urlencode()
-    return export_rows(request, rows, name="pengaduan", header=EXPORT_HEADER, row=export_row,
-                       title=_("Complaints (XLSX)"), back=back)
+    rows = (filters.apply(complaints_for(request.user)).select_related("region", "assigned_to", "household")
+            .order_by("due_on", "pk"))
+    if wants_export(request):
+        return export_rows(request, rows, name="pengaduan", header=EXPORT_HEADER, row=export_row,
+                           title=_("Complaints (XLSX)"))
+    return render(request, "complaints/queue.html", {"filters": filters, "page": list_page(request, rows)})
 
 
 @login_required

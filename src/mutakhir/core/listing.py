@@ -30,6 +30,7 @@ VILLAGE_LEVEL = 4
 SELECT_VILLAGES_FROM_LEVEL = 2  # a district has some hundreds of villages: a drop-down; a province, a code field
 ALL = "all"  # a choice that filters nothing, where the empty choice means a default (the open complaints)
 IDENTITY_NUMBER = re.compile(r"^\d{16}$")
+EXPORT = "export"  # the query parameter asking for the XLSX file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -113,16 +114,25 @@ def list_page(request, queryset):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop(EXPORT, None)
     page.filters = query.urlencode()
     return page
 
 
-def export_rows(request, queryset, *, name: str, header: list, row, title: str, back: str):
+def wants_export(request) -> bool:
+    """Whether the list was asked as XLSX (`?export=xlsx`, the list's own address, so its filters come along)."""
+    return request.GET.get(EXPORT) == "xlsx"
+
+
+def export_rows(request, queryset, *, name: str, header: list, row, title: str):
     """Send the filtered rows as XLSX once the user has given a reason (logged with the filters used).
 
     `row(obj)` returns the cells of one row; identity numbers in it must already be masked (`mask_id`).
     """
-    filters = request.GET.urlencode()
+    query = request.GET.copy()
+    query.pop(EXPORT, None)
+    query.pop("page", None)
+    filters = query.urlencode()
     target = SimpleNamespace(_meta=queryset.model._meta, pk="list")
 
     def send():
@@ -134,4 +144,5 @@ def export_rows(request, queryset, *, name: str, header: list, row, title: str, 
         stamp = timezone.localdate().isoformat()
         return attachment(book.to_bytes(), XLSX, f"{name}-{stamp}.xlsx")
 
-    return download_with_reason(request, target, f"list:{filters}"[:200], send, title=title, back=back)
+    return download_with_reason(request, target, f"list:{filters}"[:200], send, title=title,
+                                back=f"{request.path}?{filters}")

@@ -15,7 +15,6 @@ urlpatterns = [
     path("duplicates/runs/<int:pk>/", views.dedup_run, name="dedup_run"),
     path("duplicates/<int:pk>/", views.cluster, name="cluster"),
     path("prelists/", views.prelist_list, name="prelists"),
-    path("prelists/export.xlsx", views.prelist_list_export, name="prelists_export"),
     path("prelists/<int:pk>/", views.prelist, name="prelist"),
     path("prelists/<int:pk>/pdf/", views.prelist_pdf, name="prelist_pdf"),
     path("prelists/<int:pk>/xlsx/", views.prelist_xlsx, name="prelist_xlsx"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
-from mutakhir.core.listing import export_rows, list_page
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.verification.access import can_use_odk
 from mutakhir.verivali.models import CivilSync
@@ -208,30 +208,19 @@ def cluster(request, pk):
     }, status=400 if error else 200)
 
 
-def _prelist_rows(request):
-    """The prelists the user may read, filtered by the query string; `(filter form, rows)`."""
+@login_required
+def prelist_list(request):
+    """The prelists in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     _require(access.can_read_prelists(request.user))
     filters = PrelistFilter(request.GET, user=request.user)
     rows = (filters.apply(access.prelists_for(request.user)).select_related("update_period", "region", "frozen_by")
             .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version"))
-    return filters, rows
-
-
-@login_required
-def prelist_list(request):
-    filters, rows = _prelist_rows(request)
+    if wants_export(request):
+        return export_rows(request, rows, name="prelist", header=PRELIST_HEADER, row=prelist_row,
+                           title=_("Prelists (XLSX)"))
     page = list_page(request, rows)
     mark_page(page, rows)
     return render(request, "identification/prelists.html", {"filters": filters, "page": page})
-
-
-@login_required
-def prelist_list_export(request):
-    """The filtered prelists (one row per version) as XLSX, after a reason (logged)."""
-    rows = _prelist_rows(request)[1]
-    back = reverse("identification:prelists") + "?" + request.GET.urlencode()
-    return export_rows(request, rows, name="prelist", header=PRELIST_HEADER, row=prelist_row,
-                       title=_("Prelists (XLSX)"), back=back)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment
-from mutakhir.core.listing import export_rows, list_page
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.core.numbers import small_int
 
@@ -58,29 +58,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def registration_list(request):
+    """The registrations in scope, searched and filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     if not can_enter(request.user) and not registrations_for(request.user).exists():
         raise PermissionDenied
     filters = RegistrationFilter(request.GET, user=request.user)
-    page = list_page(request, filters.apply(registrations_for(request.user)).select_related("region"))
+    rows = filters.apply(registrations_for(request.user)).select_related("region")
+    if wants_export(request):
+        return export_rows(request, rows.prefetch_related("members"), name="pendaftaran", header=EXPORT_HEADER,
+                           row=export_row, title=_("Registrations (XLSX)"))
+    page = list_page(request, rows)
     stages = progress_of(page.object_list)
     for row in page.object_list:
         row.progress = stages[row.pk]
     return render(request, "registration/list.html", {
-        "page": page, "filters": filters,
+        "page": page, "filters": filters, "can_read": can_read(request.user),
         "channels": sorted(channels_for(request.user)), "can_import": can_import(request.user)})
-
-
-@login_required
-def registration_export(request):
-    """The filtered registrations as XLSX, after a reason (logged); NIK and KK masked."""
-    if not registrations_for(request.user).exists():
-        raise PermissionDenied
-    filters = RegistrationFilter(request.GET, user=request.user)
-    rows = (filters.apply(registrations_for(request.user)).select_related("region")
-            .prefetch_related("members"))
-    back = reverse("registration:list") + "?" + request.GET.urlencode()
-    return export_rows(request, rows, name="pendaftaran", header=EXPORT_HEADER, row=export_row,
-                       title=_("Registrations (XLSX)"), back=back)
 
 
 def _show_problems(form, formset, problems: Problems) -> None:
@@ -201,29 +193,18 @@ def musdes_new(request):
                                                              "records": Musdes.objects.visible_to(request.user)[:20]})
 
 
-def _musdes_rows(request):
-    """The deliberations the user may read, filtered by the query string; `(filter form, rows)`."""
+@login_required
+def musdes_list(request):
+    """The deliberations in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     if not can_read(request.user):
         raise PermissionDenied
     filters = MusdesFilter(request.GET, user=request.user)
     rows = (filters.apply(Musdes.objects.visible_to(request.user)).select_related("region")
             .annotate(proposed=Count("registrations")).order_by("-held_on", "-pk"))
-    return filters, rows
-
-
-@login_required
-def musdes_list(request):
-    filters, rows = _musdes_rows(request)
+    if wants_export(request):
+        return export_rows(request, rows, name="musdes", header=MUSDES_HEADER, row=musdes_row,
+                           title=_("Village deliberations (XLSX)"))
     return render(request, "registration/musdes_list.html", {"filters": filters, "page": list_page(request, rows)})
-
-
-@login_required
-def musdes_export(request):
-    """The filtered deliberations as XLSX, after a reason (logged)."""
-    rows = _musdes_rows(request)[1]
-    back = reverse("registration:musdes_list") + "?" + request.GET.urlencode()
-    return export_rows(request, rows, name="musdes", header=MUSDES_HEADER, row=musdes_row,
-                       title=_("Village deliberations (XLSX)"), back=back)
 
 
 @login_required

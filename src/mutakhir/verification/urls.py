@@ -6,7 +6,6 @@ app_name = "verification"
 urlpatterns = [
     path("", views.index, name="index"),
     path("all/", views.all_verifications, name="all"),
-    path("all/export.xlsx", views.all_verifications_export, name="all_export"),
     path("paper/", views.blank_form, name="paper"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/review/", views.review, name="review"),

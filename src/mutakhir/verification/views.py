@@ -5,14 +5,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
 from mutakhir.accounts.scope import filter_visible
 from mutakhir.core.downloads import attachment
-from mutakhir.core.listing import export_rows, list_page
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.prelists import change_words, head_and_address
 from mutakhir.registry.display import display_value
@@ -60,29 +59,18 @@ def index(request):
     })
 
 
-def _all_rows(request):
-    """Every verification the user may read, filtered by the query string; `(filter form, rows)`."""
+@login_required
+def all_verifications(request):
+    """Every verification in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     if not access.can_read(request.user):
         raise PermissionDenied
     filters = VerificationFilter(request.GET, user=request.user)
     rows = (filters.apply(access.verifications_for(request.user))
             .select_related("region", "registration", "household", "verifier").order_by("region_id", "pk"))
-    return filters, rows
-
-
-@login_required
-def all_verifications(request):
-    filters, rows = _all_rows(request)
+    if wants_export(request):
+        return export_rows(request, rows, name="verifikasi", header=EXPORT_HEADER, row=export_row,
+                           title=_("Verifications (XLSX)"))
     return render(request, "verification/all.html", {"filters": filters, "page": list_page(request, rows)})
-
-
-@login_required
-def all_verifications_export(request):
-    """The filtered verifications as XLSX, after a reason (logged)."""
-    rows = _all_rows(request)[1]
-    back = reverse("verification:all") + "?" + request.GET.urlencode()
-    return export_rows(request, rows, name="verifikasi", header=EXPORT_HEADER, row=export_row,
-                       title=_("Verifications (XLSX)"), back=back)
 
 
 def _find_the_house(entries) -> None:
