@@ -195,8 +195,11 @@ def musdes_new(request):
 
 @login_required
 def musdes_list(request):
-    """The deliberations in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
-    if not can_read(request.user):
+    """The deliberations in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked).
+
+    Like the registrations list it links from: readers who enter nothing see it once there is something to read.
+    """
+    if not can_read(request.user) or not (can_enter(request.user) or Musdes.objects.visible_to(request.user).exists()):
         raise PermissionDenied
     filters = MusdesFilter(request.GET, user=request.user)
     rows = (filters.apply(Musdes.objects.visible_to(request.user)).select_related("region")
