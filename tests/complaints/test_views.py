@@ -28,7 +28,7 @@ def test_the_queue_masks_names_and_filters(staff, file):
     assert "S*** A*****" in page and "Siti" not in page and "0812345678" not in page and "overdue" in page
     overdue = staff.get(reverse("complaints:queue"), {"overdue": "on"}).text
     assert late.ticket in overdue and named.ticket not in overdue
-    by_kind = staff.get(reverse("complaints:queue"), {"kind": "registration"}).text
+    by_kind = staff.get(reverse("complaints:queue"), {"category": "registration"}).text
     assert named.ticket in by_kind and late.ticket not in by_kind
     assert named.ticket not in staff.get(reverse("complaints:queue"), {"status": "closed"}).text
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mutakhir.regions.models import Region
 
-from .models import Kind, Status
+from .models import Kind
 
 TICKET_RE = r"^\s*[Aa][Dd][Uu]-\d{4}-\d{4}-\d{6}\s*$"
 
@@ -52,13 +52,6 @@ class FollowForm(forms.Form):
                               widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
     code = forms.CharField(label=_("Follow code"), max_length=12,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
-
-
-class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Open")), ("all", _("All")),
-                                                                          *Status.choices])
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All")), *Kind.choices])
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
 class AssignForm(forms.Form):

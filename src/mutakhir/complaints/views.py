@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mutakhir.accounts.backends import REVEAL_IDENTITY
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.regions.models import Region
 from mutakhir.registration.guard import log_outside
@@ -20,10 +20,9 @@ from mutakhir.registry.views import RevealForm
 from . import public, services
 from .access import assignable_staff, can_assign, can_handle, can_read, complaints_for, get_complaint_for_user
 from .flows import TransitionError
-from .forms import AnswerForm, AssignForm, FileComplaintForm, FollowForm, QueueFilterForm, ReverifyForm
-from .models import OPEN_STATUSES
+from .forms import AnswerForm, AssignForm, FileComplaintForm, FollowForm, ReverifyForm
+from .listing import EXPORT_HEADER, QueueFilter, export_row
 
-PAGE_SIZE = 50
 PICKER_LEVELS = (("province", gettext_lazy("Province")), ("regency", gettext_lazy("Regency/city")),
                  ("subdistrict", gettext_lazy("Sub-district")), ("region_code", gettext_lazy("Village")))
 
@@ -89,24 +88,16 @@ def follow_complaint(request):
 
 @login_required
 def queue(request):
+    """The complaints in scope (open ones unless filtered), 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     if not can_read(request.user):
         raise PermissionDenied
-    form = QueueFilterForm(request.GET or None)
-    rows = complaints_for(request.user).select_related("region", "assigned_to").order_by("due_on", "pk")
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status") or ""
-    if status == "":
-        rows = rows.filter(status__in=OPEN_STATUSES)
-    elif status != "all":
-        rows = rows.filter(status=status)
-    if data.get("kind"):
-        rows = rows.filter(kind=data["kind"])
-    if data.get("overdue"):
-        rows = rows.overdue()
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "complaints/queue.html", {"form": form, "page": page, "query": query.urlencode()})
+    filters = QueueFilter(request.GET, user=request.user)
+    rows = (filters.apply(complaints_for(request.user)).select_related("region", "assigned_to", "household")
+            .order_by("due_on", "pk"))
+    if wants_export(request):
+        return export_rows(request, rows, name="pengaduan", header=EXPORT_HEADER, row=export_row,
+                           title=_("Complaints (XLSX)"))
+    return render(request, "complaints/queue.html", {"filters": filters, "page": list_page(request, rows)})
 
 
 @login_required

@@ -11,11 +11,15 @@ from django.views.decorators.http import require_POST
 
 from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.listfilters import active_filters, by_period_and_region
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.verification.access import can_use_odk
 from mutakhir.verivali.models import CivilSync
 
 from . import access, civil, duplicates, prelists, services
+from .listing import HEADER as PRELIST_HEADER
+from .listing import PrelistFilter, mark_page
+from .listing import export_row as prelist_row
 from .models import DuplicateCluster, MemberLink, ReviewDecision
 from .review import candidate_household, compare, decision_choices, review_reasons
 
@@ -207,15 +211,20 @@ def cluster(request, pk):
 
 @login_required
 def prelist_list(request):
+    """The prelists in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     _require(access.can_read_prelists(request.user))
-    shown = by_period_and_region(access.prelists_for(request.user), request.GET, period="update_period_id",
-                                 region="region__pk")
-    return render(request, "identification/prelists.html", {
-        "prelists": prelists.mark_versions(
-            shown.select_related("update_period", "region", "frozen_by")
-            .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version")[:500]),
-        "filtered": active_filters(request.GET),
-    })
+    filters = PrelistFilter(request.GET, user=request.user)
+    scoped = by_period_and_region(access.prelists_for(request.user), request.GET, period="update_period_id",
+                                  region="region__pk")  # the cycle dashboard's links
+    rows = (filters.apply(scoped).select_related("update_period", "region", "frozen_by")
+            .annotate(n=Count("entries")).order_by("update_period", "region_id", "-version"))
+    if wants_export(request):
+        return export_rows(request, rows, name="prelist", header=PRELIST_HEADER, row=prelist_row,
+                           title=_("Prelists (XLSX)"))
+    page = list_page(request, rows)
+    mark_page(page, rows)
+    return render(request, "identification/prelists.html", {"filters": filters, "page": page,
+                                                           "filtered": active_filters(request.GET)})
 
 
 @login_required

@@ -10,6 +10,7 @@ urlpatterns = [
     path("check-identity/", views.check_identity, name="check_identity"),
     path("status/", RedirectView.as_view(pattern_name="publik:status", permanent=True)),  # now /publik/cek-status/
     path("musdes/", views.musdes_new, name="musdes_new"),
+    path("musdes/all/", views.musdes_list, name="musdes_list"),
     path("musdes/<int:pk>/", views.musdes_detail, name="musdes"),
     path("musdes/<int:pk>/minutes.pdf", views.musdes_minutes, name="musdes_minutes"),
     path("import/", views.import_new, name="import"),

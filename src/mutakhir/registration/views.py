@@ -6,6 +6,7 @@ import time
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment
 from mutakhir.core.listfilters import active_filters, by_period_and_region
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.models import Category
@@ -25,6 +27,7 @@ from . import status as status_checks
 from .access import (
     can_enter,
     can_import,
+    can_read,
     channels_for,
     get_import_for_user,
     get_import_job_for_user,
@@ -45,6 +48,7 @@ from .forms import (
     too_large_message,
 )
 from .import_jobs import ImportRefused, check_start_import, do_start_import, save_upload
+from .listing import EXPORT_HEADER, MUSDES_HEADER, MusdesFilter, RegistrationFilter, export_row, musdes_row
 from .models import Channel, Musdes
 from .progress import progress_of
 from .services import DuplicateSuspected, check_registration, do_create_registration
@@ -56,6 +60,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @login_required
 def registration_list(request):
+    """The registrations in scope, searched and filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     if not can_enter(request.user) and not registrations_for(request.user).exists():
         raise PermissionDenied
     filtered = _filtered(registrations_for(request.user), request.GET)
@@ -68,6 +73,18 @@ def registration_list(request):
                                                       "total": filtered.count() if active else None,
                                                       "channels": sorted(channels_for(request.user)),
                                                       "can_import": can_import(request.user)})
+    filters = RegistrationFilter(request.GET, user=request.user)
+    rows = filters.apply(registrations_for(request.user)).select_related("region")
+    if wants_export(request):
+        return export_rows(request, rows.prefetch_related("members"), name="pendaftaran", header=EXPORT_HEADER,
+                           row=export_row, title=_("Registrations (XLSX)"))
+    page = list_page(request, rows)
+    stages = progress_of(page.object_list)
+    for row in page.object_list:
+        row.progress = stages[row.pk]
+    return render(request, "registration/list.html", {
+        "page": page, "filters": filters, "can_read": can_read(request.user),
+        "channels": sorted(channels_for(request.user)), "can_import": can_import(request.user)})
 
 
 def _filtered(rows, params):
@@ -196,6 +213,23 @@ def musdes_new(request):
             return redirect("registration:musdes", pk=musdes.pk)
     return render(request, "registration/musdes_form.html", {"form": form,
                                                              "records": Musdes.objects.visible_to(request.user)[:20]})
+
+
+@login_required
+def musdes_list(request):
+    """The deliberations in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked).
+
+    Like the registrations list it links from: readers who enter nothing see it once there is something to read.
+    """
+    if not can_read(request.user) or not (can_enter(request.user) or Musdes.objects.visible_to(request.user).exists()):
+        raise PermissionDenied
+    filters = MusdesFilter(request.GET, user=request.user)
+    rows = (filters.apply(Musdes.objects.visible_to(request.user)).select_related("region")
+            .annotate(proposed=Count("registrations")).order_by("-held_on", "-pk"))
+    if wants_export(request):
+        return export_rows(request, rows, name="musdes", header=MUSDES_HEADER, row=musdes_row,
+                           title=_("Village deliberations (XLSX)"))
+    return render(request, "registration/musdes_list.html", {"filters": filters, "page": list_page(request, rows)})
 
 
 @login_required

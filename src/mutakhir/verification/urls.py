@@ -5,6 +5,7 @@ from . import odk_views, views
 app_name = "verification"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("all/", views.all_verifications, name="all"),
     path("paper/", views.blank_form, name="paper"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/review/", views.review, name="review"),

@@ -11,12 +11,15 @@ from django.views.decorators.http import require_POST
 from mutakhir.accounts.models import Role
 from mutakhir.accounts.scope import filter_visible
 from mutakhir.core.downloads import attachment
+from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.prelists import change_words, head_and_address
 from mutakhir.registry.display import display_value
 
 from . import access
 from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, show_member_issues, to_answers
+from .listing import HEADER as EXPORT_HEADER
+from .listing import VerificationFilter, export_row
 from .models import Status
 from .paper import blank_pdf
 from .progress import progress_for
@@ -54,6 +57,20 @@ def index(request):
                                       user, "region_id")
                       if access.can_assign(user) and user.role != Role.PSM else []),
     })
+
+
+@login_required
+def all_verifications(request):
+    """Every verification in scope, filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
+    if not access.can_read(request.user):
+        raise PermissionDenied
+    filters = VerificationFilter(request.GET, user=request.user)
+    rows = (filters.apply(access.verifications_for(request.user))
+            .select_related("region", "registration", "household", "verifier").order_by("region_id", "pk"))
+    if wants_export(request):
+        return export_rows(request, rows, name="verifikasi", header=EXPORT_HEADER, row=export_row,
+                           title=_("Verifications (XLSX)"))
+    return render(request, "verification/all.html", {"filters": filters, "page": list_page(request, rows)})
 
 
 def _find_the_house(entries) -> None:
