@@ -63,18 +63,8 @@ def registration_list(request):
     """The registrations in scope, searched and filtered, 50 a page, or as XLSX (`?export=xlsx`, a reason asked)."""
     if not can_enter(request.user) and not registrations_for(request.user).exists():
         raise PermissionDenied
-    filtered = _filtered(registrations_for(request.user), request.GET)
-    rows = list(filtered.select_related("region")[:100])
-    stages = progress_of(rows)
-    for row in rows:
-        row.progress = stages[row.pk]
-    active = active_filters(request.GET)
-    return render(request, "registration/list.html", {"rows": rows, "filtered": active,
-                                                      "total": filtered.count() if active else None,
-                                                      "channels": sorted(channels_for(request.user)),
-                                                      "can_import": can_import(request.user)})
     filters = RegistrationFilter(request.GET, user=request.user)
-    rows = filters.apply(registrations_for(request.user)).select_related("region")
+    rows = filters.apply(_filtered(registrations_for(request.user), request.GET)).select_related("region")
     if wants_export(request):
         return export_rows(request, rows.prefetch_related("members"), name="pendaftaran", header=EXPORT_HEADER,
                            row=export_row, title=_("Registrations (XLSX)"))
@@ -83,7 +73,7 @@ def registration_list(request):
     for row in page.object_list:
         row.progress = stages[row.pk]
     return render(request, "registration/list.html", {
-        "page": page, "filters": filters, "can_read": can_read(request.user),
+        "page": page, "filters": filters, "can_read": can_read(request.user), "filtered": active_filters(request.GET),
         "channels": sorted(channels_for(request.user)), "can_import": can_import(request.user)})
 
 
