@@ -63,6 +63,8 @@ def main():
         print("program:", program.inner_text())
         program.click()
         page.get_by_role("button", name="Draw the list").click()
+        # the job page follows the worker, then offers the list
+        page.get_by_role("link", name="Finished: show the results").click(timeout=300_000)
         expect(page.get_by_role("heading", name=re.compile("Beneficiary list"))).to_be_visible(timeout=300_000)
         print("list:", page.locator("main").inner_text()[:600].replace("\n", " | "))
         page.screenshot(path=args.screenshot, full_page=False)
