@@ -199,6 +199,6 @@ def test_the_household_breakdown_has_an_area_line_and_sums_to_the_score(db, make
         assert terms[AREA_TERM]["contribution"] == model.areas.offset(household.region_id[:6]) != 0
         total = breakdown.why["intercept"] + sum(t["contribution"] for t in breakdown.why["terms"])
         assert total == pytest.approx(breakdown.result.score, abs=1e-6)
-    with translation.override("id"):
-        page = render_to_string("ranking/_household.html", {"ranking": breakdown})
+    with translation.override("id"):  # labels are put into the breakdown in the request's language
+        page = render_to_string("ranking/_household.html", {"ranking": latest_breakdown(household)})
     assert "Efek kecamatan" in page and AREA_TERM not in page  # the area line has a label, not its key
