@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import VILLAGE_IN
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -235,4 +236,6 @@ def test_a_large_csv_export_is_imported_in_memory_bounded_by_the_chunk(regions, 
     finally:
         tracemalloc.stop()
     assert (result.applied, result.flagged) == (rows, 0), result.report[:3]
-    assert peak < rows * 4096, f"{peak / rows:.0f} bytes a row"
+    # psycopg keeps a chunk's fetched rows as Python objects besides Django's: more per row, still far from whole-file
+    per_row = 8192 if connection.vendor == "postgresql" else 4096
+    assert peak < rows * per_row, f"{peak / rows:.0f} bytes a row"
