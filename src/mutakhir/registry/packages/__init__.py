@@ -6,6 +6,14 @@ the registry all-or-nothing (merge.py), or refuses it with a reason. The distric
 decree page: at once in one installation, by an acknowledgement file between installations.
 """
 
+import csv
+import io
+
 
 class PackageError(Exception):
     """The package cannot be written, read or merged; the message says why."""
+
+
+def csv_rows(archive, name: str) -> list[dict]:
+    """Return the rows of one CSV file of a package (UTF-8, a byte-order mark allowed)."""
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))

@@ -7,9 +7,7 @@ export (SHA-256 differs from the manifest); a zip bomb; rows outside the decree'
 (scope.py); a person present in two of its households (members.py).
 """
 
-import csv
 import hashlib
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ from django.utils.translation import gettext as _
 from mutakhir.core import jsoninput, signing
 from mutakhir.core.archives import check_archive
 
-from . import PackageError
+from . import PackageError, csv_rows
 from .members import check_members_once, read_members
 from .scope import check_scope
 
@@ -108,7 +106,7 @@ def open_package(path: str | Path) -> Package:
         manifest, raw = read_manifest(archive)
         fingerprint = check_signature(archive, manifest, raw)
         check_files(archive, manifest)
-        outcomes = list(csv.DictReader(io.StringIO(archive.read("outcomes.csv").decode("utf-8-sig"))))
+        outcomes = csv_rows(archive, "outcomes.csv")
         members, households = read_members(archive)
         check_scope(archive, outcomes, str(manifest.get("district") or ""))
     check_members_once(members)

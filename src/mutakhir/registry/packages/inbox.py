@@ -6,9 +6,7 @@ one installation the district's record of the package it sent (`decrees.PackageD
 package's SHA-256) follows each answer at once; between installations it follows the acknowledgement file.
 """
 
-import csv
 import hashlib
-import io
 import json
 import os
 import zipfile
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 from mutakhir.core.jobs import start_job
 from mutakhir.registry.models import Household, Member, PackageSubmission
 
-from . import PackageError
+from . import PackageError, csv_rows
 from .checks import Package, open_package, read_manifest
 from .members import members_elsewhere
 from .merge import merge
@@ -85,10 +83,6 @@ def receive(data: bytes, *, user) -> PackageSubmission:
     return submission
 
 
-def _rows(archive, name: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
-
-
 def _count(rows: list[dict], key: str, model) -> dict:
     known = set()
     ids = [r[key].strip() for r in rows]
@@ -104,7 +98,7 @@ def dry_run(package: Package) -> dict:
     people also present in a household outside the package, households changed in the registry since the
     decree was approved."""
     with zipfile.ZipFile(package.path) as archive:
-        households, members = _rows(archive, "households.csv"), _rows(archive, "members.csv")
+        households, members = csv_rows(archive, "households.csv"), csv_rows(archive, "members.csv")
         decree = json.loads(archive.read("decree.json"))
     approved = decree.get("approved_at") or ""
     ids = [r["household_id"].strip() for r in households]

@@ -9,8 +9,6 @@
   other household's district to verify.
 """
 
-import csv
-import io
 from collections import defaultdict
 from itertools import batched
 
@@ -19,21 +17,17 @@ from django.utils.translation import gettext as _
 from mutakhir.registry.display import mask_id
 from mutakhir.registry.models import Member
 
-from . import PackageError
+from . import PackageError, csv_rows
 
 CHUNK = 2000
 SHOWN = 20  # conflicts listed in a refusal message
 
 
-def _rows(data: bytes):
-    return csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-
-
 def read_members(archive) -> tuple[list[tuple[int, str, str]], set[str]]:
     """Return (members.csv row, NIK, household ID) of every member with a NIK and no end, and the IDs of
     every household the package holds (ended ones included: a merged household's members move out)."""
-    present, households = [], {row["household_id"].strip() for row in _rows(archive.read("households.csv"))}
-    for n, row in enumerate(_rows(archive.read("members.csv")), start=2):
+    present, households = [], {row["household_id"].strip() for row in csv_rows(archive, "households.csv")}
+    for n, row in enumerate(csv_rows(archive, "members.csv"), start=2):
         households.add(row["household_id"].strip())
         if (row.get("nik") or "").strip() and not (row.get("ended_at") or "").strip():
             present.append((n, row["nik"].strip(), row["household_id"].strip()))

@@ -11,23 +11,17 @@ with nothing merged, when
 Every history row the merge writes then names the decree, the verification and its verifier.
 """
 
-import csv
-import io
 from itertools import batched
 
 from django.utils.translation import gettext as _
 
 from mutakhir.registry.models import Household, Member
 
-from . import PackageError
+from . import PackageError, csv_rows
 
 CHUNK = 2000
 SHOWN = 20  # problems listed in a refusal message
 REASON_MAX = 100  # history_change_reason's length
-
-
-def _rows(data: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def decree_households(outcomes: list[dict]) -> dict[str, dict]:
@@ -50,7 +44,7 @@ def _registry(model, key: str, values, *fields) -> dict:
 
 
 def _problems(archive, touched: set[str], district: str) -> list[str]:
-    households, members = _rows(archive.read("households.csv")), _rows(archive.read("members.csv"))
+    households, members = csv_rows(archive, "households.csv"), csv_rows(archive, "members.csv")
     problems = []
     for n, row in enumerate(households, start=2):
         hid, region = row["household_id"].strip(), (row.get("region_code") or "").strip()
