@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .columns import chosen_variables, default_settings
+from .labels import variable_label
 from .snapshot import ID_COLUMN
 from .survey import FitSettings
 
@@ -21,6 +22,13 @@ class SurveyForm(forms.Form):
         if file.size > SURVEY_MAX_BYTES:
             raise forms.ValidationError(gettext_lazy("A survey file is at most 200 MB."))
         return file
+
+
+def column_label(name: str) -> str:
+    """A survey column as the analyst reads it: the registry's label where the column is the registry's, then the
+    file's own name (the one to look for in the file)."""
+    label = variable_label(name)
+    return name if label == name else f"{label} ({name})"
 
 
 class FitForm(forms.Form):
@@ -48,8 +56,8 @@ class FitForm(forms.Form):
             "log": defaults.log, "folds": 5})
         super().__init__(*args, **kwargs)
         self.columns = columns
-        names = [(c["name"], c["name"]) for c in columns]
-        numeric = [(c["name"], c["name"]) for c in columns if c["numeric"]]
+        names = [(c["name"], column_label(c["name"])) for c in columns]
+        numeric = [(c["name"], column_label(c["name"])) for c in columns if c["numeric"]]
         none = [("", _("(none)"))]
         self.fields["target"].choices = numeric
         self.fields["weight"].choices = none + numeric
