@@ -91,9 +91,10 @@ def _decrees_and_package(period):
                             for role in ("tksk", "district-head", "district-operator"))
     entries = list(PrelistEntry.objects.filter(prelist__region__code__startswith=tksk.region_id).order_by("pk")[:3])
     assert len(entries) == 3, "the synthetic sub-district has fewer than 3 households on its prelists"
-    for entry in entries[:2]:
+    for n, entry in enumerate(entries[:2]):
         v = do_assign(entry, tksk, actor=tksk)
-        v = do_save(v, version=v.version, outcome="not_found", answers={}, actor=tksk, submit=True)
+        v = do_save(v, version=v.version, outcome="not_found", answers={}, actor=tksk, submit=True,
+                    **(_evidence("photo_front") if n == 0 else {}))  # the photo's page and the annex's counts
         do_review(v, accept=True, actor=operator)
     do_assign(entries[2], tksk, actor=tksk)  # one still to verify
 
@@ -160,13 +161,21 @@ def _duplicate_cluster(run):
         DuplicateRecord.objects.create(cluster=cluster, household=member.household, member=member)
 
 
+def _evidence(field: str) -> dict:
+    """A photo (field -> cleaned JPEG) and a location, as a verification or a complaint stores them."""
+    from evidence.photos import jpeg_with_gps
+
+    from mutakhir.core.evidence import clean_photo, parse_location
+    return {"photos": {field: clean_photo(jpeg_with_gps())}, "location": parse_location("-1.9", "106.1", "9")}
+
+
 def _complaint(operator):
     """A complaint assigned, answered and closed, so that its history has every step."""
     from mutakhir.complaints.services import do_answer, do_assign, do_close, do_file_complaint, do_start_review
 
     village = User.objects.get(username="demo-registrar").region
     complaint, _code = do_file_complaint(region=village, kind="sanggah", text="Kami tidak terdaftar.",
-                                         complainant_name="Siti", subject_name="Siti")
+                                         complainant_name="Siti", subject_name="Siti", **_evidence("photo"))
     do_assign(operator, complaint, operator)
     do_start_review(operator, complaint)
     do_answer(operator, complaint, "Sudah diperiksa di lapangan.")
@@ -259,6 +268,8 @@ def _arguments():
         **{f"registry:{name}": _first(PackageSubmission)
            for name in ("package", "apply_package", "refuse_package", "package_acknowledgement")},
         "verification:edit": _first(Verification),
+        "verification:photo": [{"pk": v["pk"], "which": "front"} for v in _first(Verification, photo_front__gt="")],
+        "complaints:photo": [{"ticket": complaint.ticket}] if complaint and complaint.photo else [],
         "verification:review": _first(Verification),
         "verification:assign": [{"entry_pk": e["pk"]} for e in _first(PrelistEntry)],
         "verification:odk_form": _first(Prelist),

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutakhir.core.evidence_forms import EvidenceForm, PhotoField
 from mutakhir.regions.models import Region
 
 from .models import Kind
@@ -71,3 +72,9 @@ class AnswerForm(forms.Form):
 
 class ReverifyForm(forms.Form):
     household_id = forms.CharField(label=_("Household ID in the unified database"), max_length=40)
+
+
+class ComplaintEvidenceForm(EvidenceForm):
+    """A photo of the house and where it stands: the complainant's (optional), or a handler's from a visit."""
+
+    photo = PhotoField(label=_("Photo of the house (optional)"))

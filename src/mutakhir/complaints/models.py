@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mutakhir.accounts.scope import filter_visible
+from mutakhir.core.evidence import Located, photo_field
 from mutakhir.registration.status import mask_name
 
 
@@ -51,7 +52,7 @@ class ComplaintQuerySet(models.QuerySet):
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
 
-class Complaint(models.Model):
+class Complaint(Located, models.Model):
     ticket = models.CharField(_("ticket number"), max_length=24, unique=True)
     follow_hash = models.CharField(_("follow code hash"), max_length=64, editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -63,6 +64,7 @@ class Complaint(models.Model):
     subject_name = models.CharField(_("person or household concerned"), max_length=120, blank=True)
     subject_address = models.CharField(_("their address"), max_length=255, blank=True)
     text = models.TextField(_("complaint"), max_length=2000)
+    photo = photo_field(_("photo"), "complaint")
     household = models.ForeignKey("registry.Household", models.PROTECT, null=True, blank=True,
                                   related_name="complaints", verbose_name=_("household"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
@@ -85,6 +87,8 @@ class Complaint(models.Model):
 
     def __str__(self):
         return self.ticket
+
+    PHOTOS = ("photo",)
 
     @property
     def masked_complainant(self) -> str:

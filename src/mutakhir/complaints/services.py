@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutakhir.core.evidence import attach
 from mutakhir.registration import services as registration_services
 from mutakhir.registration.guard import GuardLimited, outside_message
 from mutakhir.registration.models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel
@@ -20,7 +21,7 @@ from mutakhir.registration.validation import ValidationFailed
 
 from . import flows
 from .access import assignable_staff, can_assign, can_handle
-from .models import Complaint, Status, TicketCounter, sla_days
+from .models import OPEN_STATUSES, Complaint, Status, TicketCounter, sla_days
 
 FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 FOLLOW_LENGTH = 8  # 31**8, about 2**40; lookups are rate-limited
@@ -69,7 +70,7 @@ def allocate_ticket(district: str, year: int) -> str:
 # The history keeps each step's reason in English (the audit record's language); this is how a page says it.
 REASON_LABELS = {"filed": gettext_lazy("filed"), "review started": gettext_lazy("review started"),
                  "answered": gettext_lazy("answered"), "closed": gettext_lazy("closed"),
-                 "reopened": gettext_lazy("reopened")}
+                 "reopened": gettext_lazy("reopened"), "evidence added": gettext_lazy("evidence added")}
 REASON_PREFIXES = {"assigned to ": gettext_lazy("assigned to %(rest)s"),
                    "re-verification ": gettext_lazy("re-verification %(rest)s")}
 
@@ -92,9 +93,12 @@ def _stamp(obj, user, reason: str):
 
 @transaction.atomic
 def do_file_complaint(*, region, kind: str, text: str, complainant_name: str = "", complainant_phone: str = "",
-                      complainant_nik: str = "", subject_name: str = "", subject_address: str = ""
-                      ) -> tuple[Complaint, str]:
-    """Save a citizen's complaint (validated by the form); return it with its follow code, shown only once."""
+                      complainant_nik: str = "", subject_name: str = "", subject_address: str = "",
+                      photos: dict | None = None, location=None) -> tuple[Complaint, str]:
+    """Save a citizen's complaint (validated by the form); return it with its follow code, shown only once.
+
+    `photos` (field name -> cleaned JPEG, core/evidence.py) and `location` are the complainant's evidence.
+    """
     now = timezone.now()
     today = timezone.localtime(now).date()
     ticket = allocate_ticket(region.code[:4], today.year)
@@ -104,6 +108,7 @@ def do_file_complaint(*, region, kind: str, text: str, complainant_name: str = "
                           complainant_nik=complainant_nik, subject_name=subject_name,
                           subject_address=subject_address, filed_at=now,
                           due_on=today + dt.timedelta(days=sla_days()))
+    attach(complaint, photos or {}, location)
     _stamp(complaint, None, "filed").save()
     return complaint, code
 
@@ -131,6 +136,20 @@ def _move(user, complaint: Complaint, new: str, reason: str, **changes) -> Compl
     for name, value in changes.items():
         setattr(locked, name, value)
     _stamp(locked, user, reason).save(update_fields=["status", *changes])
+    return locked
+
+
+@transaction.atomic
+def do_add_evidence(user, complaint: Complaint, photos: dict, location) -> Complaint:
+    """Record a handler's photo and location of the house (a visit while the complaint is open)."""
+    check_handle(user, complaint)
+    locked = _lock(complaint)
+    if locked.status not in OPEN_STATUSES:
+        raise ComplaintError(_("The complaint is no longer open: evidence is added while it is handled."))
+    fields = attach(locked, photos, location)
+    if not fields:
+        raise ComplaintError(_("Choose a photo or record the location first."))
+    _stamp(locked, user, "evidence added").save(update_fields=fields)
     return locked
 
 

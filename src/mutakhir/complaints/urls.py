@@ -12,5 +12,6 @@ urlpatterns = [
     path("villages/", RedirectView.as_view(pattern_name="publik:villages", permanent=True, query_string=True)),
     path("<str:ticket>/", views.detail, name="detail"),
     path("<str:ticket>/reveal-nik/", views.reveal_nik, name="reveal_nik"),
+    path("<str:ticket>/photo/", views.photo, name="photo"),  # before the actions: "photo" is no action
     path("<str:ticket>/<slug:action>/", views.act, name="act"),
 ]

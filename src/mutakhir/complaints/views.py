@@ -4,11 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mutakhir.accounts.backends import REVEAL_IDENTITY
+from mutakhir.core.bodylimit import body_limit
+from mutakhir.core.evidence import max_bytes as evidence_max_bytes
+from mutakhir.core.evidence import photo_response
 from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import PersonalDataAccess
 from mutakhir.regions.models import Region
@@ -20,7 +24,7 @@ from mutakhir.registry.views import RevealForm
 from . import public, services
 from .access import assignable_staff, can_assign, can_handle, can_read, complaints_for, get_complaint_for_user
 from .flows import TransitionError
-from .forms import AnswerForm, AssignForm, FileComplaintForm, FollowForm, ReverifyForm
+from .forms import AnswerForm, AssignForm, ComplaintEvidenceForm, FileComplaintForm, FollowForm, ReverifyForm
 from .listing import EXPORT_HEADER, QueueFilter, export_row
 
 PICKER_LEVELS = (("province", gettext_lazy("Province")), ("regency", gettext_lazy("Regency/city")),
@@ -55,23 +59,26 @@ def village_picker(request):
     return render(request, "complaints/_village_picker.html", {"picker": _picker(request.GET)})
 
 
+@body_limit(evidence_max_bytes)
 def file_complaint(request):
     """Public page: file a complaint (no login); answers with the ticket number and its follow code."""
     form = FileComplaintForm(request.POST or None)
+    evidence = ComplaintEvidenceForm(request.POST or None, request.FILES or None, prefix="ev")
     status = 200
     if request.method == "POST":
         if public.filing_limited(_client(request)):
             status = 429
-        elif form.is_valid():
+        elif form.is_valid() and evidence.is_valid():
             data = form.cleaned_data
             complaint, code = services.do_file_complaint(
                 region=data["region"], kind=data["kind"], text=data["text"],
                 complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
                 complainant_nik=data["complainant_nik"], subject_name=data["subject_name"],
-                subject_address=data["subject_address"])
+                subject_address=data["subject_address"], photos=evidence.photos(), location=evidence.location())
             return _no_store(render(request, "complaints/ticket.html", {"complaint": complaint, "code": code}))
     return _no_store(render(request, "complaints/file.html", {
-        "form": form, "picker": _picker(request.POST), "limited": status == 429}, status=status))
+        "form": form, "evidence": evidence, "picker": _picker(request.POST), "limited": status == 429},
+        status=status))
 
 
 def follow_complaint(request):
@@ -115,6 +122,8 @@ def _detail(request, complaint, reveal_form, *, revealed: bool = False, status: 
         "assign_form": AssignForm(staff=assignable_staff(complaint), initial={"assignee": complaint.assigned_to_id}),
         "answer_form": AnswerForm(initial={"answer": complaint.answer}), "reverify_form": ReverifyForm(),
         "reveal_form": reveal_form, "revealed": revealed, "can_reveal": user.has_perm(REVEAL_IDENTITY),
+        "photos": [(_("Photo"), reverse("complaints:photo", args=[complaint.ticket]))] if complaint.photo else [],
+        "evidence_form": ComplaintEvidenceForm(prefix="ev"),
         "history": _history(complaint)}, status=status)
 
 
@@ -176,6 +185,14 @@ def _reverify(request, complaint):
         "household": household.household_id, "number": complaint.registration.number}
 
 
+def _evidence(request, complaint):
+    form = ComplaintEvidenceForm(request.POST, request.FILES, prefix="ev")
+    if not form.is_valid():
+        raise services.ComplaintError(_first_error(form))
+    services.do_add_evidence(request.user, complaint, form.photos(), form.location())
+    return _("The photo and location are recorded.")
+
+
 def _simple(service, message):
     """Return an action that calls a service taking (user, complaint) and reports `message`."""
     def run(request, complaint):
@@ -191,11 +208,19 @@ ACTIONS = {
     "close": _simple(services.do_close, gettext_lazy("Complaint closed.")),
     "reopen": _simple(services.do_reopen, gettext_lazy("Complaint reopened for review.")),
     "reverify": _reverify,
+    "evidence": _evidence,
 }
 
 
 @login_required
+def photo(request, ticket):
+    """The complaint's photo, to the readers of its village only, logged: never a public media URL."""
+    return photo_response(request, get_complaint_for_user(request.user, ticket), "photo")
+
+
+@login_required
 @require_POST
+@body_limit(evidence_max_bytes)
 def act(request, ticket, action):
     """Run one staff action on a complaint; a refused one comes back as a message on the detail page."""
     complaint = get_complaint_for_user(request.user, ticket)

@@ -4,7 +4,7 @@ from django.utils.cache import patch_cache_control
 
 from .public import client_address
 
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=(), usb=()"  # location: evidence forms
 
 
 class PrivatePagesMiddleware:

@@ -3,7 +3,9 @@
 Each rule selects what has outlived its period and ends it; a dry run only counts. Periods are settings
 (days), so the data protection officer can change them without a release. Registry households and
 members, their history, registrations and decrees are not purged: aid decisions rest on them, and a
-household or member leaves the registry by ending with a reason, never by deletion.
+household or member leaves the registry by ending with a reason, never by deletion. Only the field
+evidence of an accepted verification or a closed complaint (photos of the house, its coordinates) goes
+after its period: the answers stay, the pictures of people's homes do not.
 """
 
 from collections.abc import Callable
@@ -19,8 +21,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from mutakhir.complaints.models import Complaint
+from mutakhir.complaints.models import Status as ComplaintStatus
 from mutakhir.registration.models import RegistrationImport
+from mutakhir.verification.models import Status as VerificationStatus
+from mutakhir.verification.models import Verification
 
+from .evidence import drop_evidence, with_evidence
 from .models import JobRun, PersonalDataAccess
 
 DEFAULT_DAYS = {
@@ -30,6 +37,7 @@ DEFAULT_DAYS = {
     "IMPORT_REPORTS": 90,  # bulk-import error reports: they quote rows of personal data
     "UPLOADS": 2,  # uploaded import files a job never picked up (a finished job deletes its own)
     "CIVIL_EXTRACTS": 30,  # civil-registry extracts of verivali syncs: the findings keep their evidence
+    "FIELD_EVIDENCE": 2 * 365,  # photos and coordinates of houses, after the verification or complaint ended
 }
 
 
@@ -108,6 +116,14 @@ def rules() -> list[Rule]:
         Rule("civil-registry extracts", "CIVIL_EXTRACTS",
              lambda: _OldFiles(Path(settings.MEDIA_ROOT) / "verivali" / "extracts", _cutoff("CIVIL_EXTRACTS")),
              _delete_files),
+        Rule("field evidence of verifications", "FIELD_EVIDENCE",
+             lambda: with_evidence(Verification.objects.filter(status=VerificationStatus.ACCEPTED,
+                                                               reviewed_at__lt=_cutoff("FIELD_EVIDENCE"))),
+             drop_evidence),
+        Rule("field evidence of complaints", "FIELD_EVIDENCE",
+             lambda: with_evidence(Complaint.objects.filter(status=ComplaintStatus.CLOSED,
+                                                            answered_at__lt=_cutoff("FIELD_EVIDENCE"))),
+             drop_evidence),
     ]
 
 

@@ -10,7 +10,7 @@ village above that.
 from collections import Counter, defaultdict
 from itertools import groupby
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from mutakhir.core.spreadsheets import Spreadsheet
@@ -46,19 +46,35 @@ def annex(decree) -> list[tuple]:
     return [(villages[code], rows) for code, rows in grouped]
 
 
+PHOTOGRAPHED = ~Q(photo_front="") | ~Q(photo_inside="")
+LOCATED = Q(latitude__isnull=False, longitude__isnull=False)
+
+
 def summary(decree) -> list[tuple]:
-    """Return [(village, households, Counter of outcomes)] by village, counted in the database."""
-    counts = defaultdict(Counter)
-    for row in decree.verifications.values("region_id", "outcome").annotate(n=Count("pk")).order_by():
+    """Return [(village, households, Counter of outcomes and evidence)] by village, counted in the database.
+
+    Beside the outcomes, each Counter holds "photo" (verifications with at least one photo of the house) and
+    "location" (with the house's coordinates): the field evidence behind the decree (docs/evidence.md).
+    """
+    counts, households = defaultdict(Counter), Counter()
+    rows = (decree.verifications.values("region_id", "outcome")
+            .annotate(n=Count("pk"), photo=Count("pk", filter=PHOTOGRAPHED), location=Count("pk", filter=LOCATED))
+            .order_by())
+    for row in rows:
         counts[row["region_id"]][row["outcome"]] += row["n"]
+        households[row["region_id"]] += row["n"]
+        counts[row["region_id"]]["photo"] += row["photo"]
+        counts[row["region_id"]]["location"] += row["location"]
     villages = Region.objects.in_bulk(list(counts))
-    return [(villages[code], counts[code].total(), counts[code]) for code in sorted(counts)]
+    return [(villages[code], households[code], counts[code]) for code in sorted(counts)]
 
 
 def summary_rows(decree) -> tuple[list, list]:
-    """Return the summary as table headings and rows: village, households, one column per outcome."""
-    heads = [_("Village"), _("Households"), *[str(label) for label in Outcome.labels]]
-    rows = [[f"{village.name} {village.dotted_code}", n, *[counts.get(o, 0) for o in Outcome.values]]
+    """Return the summary as table headings and rows: village, households, one column per outcome, evidence."""
+    heads = [_("Village"), _("Households"), *[str(label) for label in Outcome.labels], _("With photo"),
+             _("With location")]
+    rows = [[f"{village.name} {village.dotted_code}", n, *[counts.get(o, 0) for o in Outcome.values],
+             counts["photo"], counts["location"]]
             for village, n, counts in summary(decree)]
     return heads, rows
 

@@ -7,6 +7,8 @@ checks apply on submit (checks.py), the same way as for imported submissions.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mutakhir.core.evidence_forms import EvidenceForm, PhotoField
+
 from .models import MemberStatus, Outcome
 from .odk_uploads import max_bytes, too_large
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS, Item
@@ -56,6 +58,13 @@ class OutcomeForm(forms.Form):
     merged_into = forms.CharField(label=_("Merged into household (ID)"), max_length=40, required=False)
     new_kk = forms.RegexField(r"^\d{16}$", label=_("New family card no. (KK) of the split household"),
                               max_length=16, required=False)
+
+
+class VerificationEvidenceForm(EvidenceForm):
+    """The house's photos and location: optional, each sent replaces the stored one."""
+
+    photo_front = PhotoField(label=_("Photo: front of the house"))
+    photo_inside = PhotoField(label=_("Photo: inside the house"))
 
 
 def _clean(value):

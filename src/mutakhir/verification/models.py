@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mutakhir.accounts.scope import filter_visible
+from mutakhir.core.evidence import Located, photo_field
 
 
 class Status(models.TextChoices):
@@ -50,7 +51,7 @@ def subject_fields(entry) -> dict:
             "household_id": entry.household_id}
 
 
-class Verification(models.Model):
+class Verification(Located, models.Model):
     entry = models.OneToOneField("identification.PrelistEntry", models.PROTECT, related_name="verification",
                                  verbose_name=_("prelist entry"))
     region = models.ForeignKey("regions.Region", models.PROTECT, db_column="region_code", related_name="+",
@@ -75,6 +76,8 @@ class Verification(models.Model):
     source = models.CharField(_("source"), max_length=5, choices=Source.choices, default=Source.WEB)
     instance_id = models.CharField(_("ODK instance ID"), max_length=80, null=True, blank=True, unique=True)
     form_version = models.CharField(_("form version"), max_length=40, blank=True)
+    photo_front = photo_field(_("photo: front of the house"), "verification")
+    photo_inside = photo_field(_("photo: inside the house"), "verification")
     return_reason = models.CharField(_("reason returned"), max_length=500, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
@@ -99,6 +102,8 @@ class Verification(models.Model):
 
     def __str__(self):
         return f"{_('Verification')} #{self.pk}"
+
+    PHOTOS = ("photo_front", "photo_inside")
 
     def save(self, *args, **kwargs):
         if self.update_period_id is None:  # a new verification takes its household's keys from its entry

@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from mutakhir.core.evidence import attach
+
 from .flows import TransitionError, check_transition
 from .models import Source, Status, Verification, subject_fields
+from .odk_evidence import photo_bytes
 from .services import (
     VerificationError,
     check_editable,
@@ -29,7 +32,8 @@ from .services import (
 
 BATCH = 1000
 FIELDS = ["verifier", "status", "outcome", "answers", "moved_to", "merged_into", "new_kk", "visited_on", "source",
-          "instance_id", "form_version", "submitted_at", "version", "updated_at"]
+          "instance_id", "form_version", "submitted_at", "version", "updated_at", *Verification.PHOTOS, "latitude",
+          "longitude", "location_accuracy"]
 
 
 def _visited_on(raw: dict) -> dt.date | None:
@@ -63,6 +67,7 @@ def _fill(v: Verification, p, form_version: str, now) -> Verification:
     v.visited_on = _visited_on(raw) or v.visited_on or timezone.localdate()
     v.source, v.instance_id, v.form_version = Source.ODK, p.instance_id, form_version
     v.submitted_at = v.updated_at = now
+    attach(v, photo_bytes(p.photos), p.location)
     v._history_user, v._change_reason = p.verifier, "submitted (ODK import)"
     return v
 
@@ -109,7 +114,8 @@ def _apply_one(p, form_version: str) -> None:
         do_save(v, version=v.version, outcome=str(raw.get("outcome") or ""), answers=p.answers, actor=p.verifier,
                 submit=True, moved_to=str(raw.get("moved_to") or ""), merged_into=str(raw.get("merged_into") or ""),
                 new_kk=str(raw.get("new_kk") or ""), visited_on=_visited_on(raw), source=Source.ODK,
-                instance_id=p.instance_id, form_version=form_version)
+                instance_id=p.instance_id, form_version=form_version, photos=photo_bytes(p.photos),
+                location=p.location)
 
 
 def apply_clean(clean: list, form_version: str, refuse, progress=None) -> int:

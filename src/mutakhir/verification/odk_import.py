@@ -13,7 +13,7 @@ element that is not a record) is reported on its row with a code: it never stops
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import batched
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutakhir.core.evidence import EvidenceRefused
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.models import PrelistEntry
 
@@ -29,6 +30,7 @@ from .checks import BadValue, check_answers, parse
 from .members import describe, listed_niks, present_elsewhere
 from .models import Outcome, SubmissionImport, Verification
 from .odk_apply import apply_clean
+from .odk_evidence import Attachments, location
 from .odk_file_checks import FileChecks
 from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS
 from .references import References
@@ -52,6 +54,8 @@ class Parsed:
     verifier: object = None
     answers: dict | None = None
     record: bool = True  # False when the element is not a record at all (a number, a list...)
+    photos: dict = field(default_factory=dict)  # field -> cleaned copy (odk_evidence.Attachments)
+    location: object = None
 
     @classmethod
     def of(cls, row: int, element) -> "Parsed":
@@ -133,11 +137,11 @@ def import_submissions(path: str | Path, form_version: str, *, user=None, progre
     path = Path(path)
     report: list[dict] = []
     applied = flagged = done = 0
-    with Export(path) as export, FileChecks() as checks:
+    with Export(path) as export, FileChecks() as checks, Attachments(path) as attachments:
         total = _first_pass(export, checks)
         checks.started = timezone.now()
         for parsed in _chunks(export):
-            chunk_applied, chunk_flagged = _import_chunk(parsed, form_version, checks, report)
+            chunk_applied, chunk_flagged = _import_chunk(parsed, form_version, checks, report, attachments)
             applied, flagged, done = applied + chunk_applied, flagged + chunk_flagged, done + len(parsed)
             if progress:
                 progress(done, total)
@@ -170,7 +174,8 @@ def _first_pass(export: Export, checks: FileChecks) -> int:
     return total
 
 
-def _import_chunk(parsed: list[Parsed], form_version: str, checks: FileChecks, report: list) -> tuple[int, int]:
+def _import_chunk(parsed: list[Parsed], form_version: str, checks: FileChecks, report: list,
+                  attachments: Attachments) -> tuple[int, int]:
     """Check one chunk of rows, apply its clean submissions; return how many were applied and flagged."""
     flagged: set[int] = set()
 
@@ -204,6 +209,8 @@ def _import_chunk(parsed: list[Parsed], form_version: str, checks: FileChecks, r
                 flag(issue.code, str(issue))
         for code, message in checks.issues(p.row):
             flag(code, message)
+        if p.row not in flagged:  # photos are decoded for rows that may still be applied only
+            _evidence(p, attachments, flag)
     _period_checks(parsed, checks, flagger)
     clean = [p for p in parsed if p.row not in flagged]
     applied = apply_clean(clean, form_version, lambda p, message: flagger(p)("refused", message))
@@ -240,6 +247,15 @@ def _check_row(p: Parsed, form_version: str, users: dict, existing: dict, flag) 
         flag("unknown_code", _("Unknown visit outcome %(code)s.") % {"code": outcome or "?"})
     for issue in check_answers(p.answers, outcome):
         flag(issue.code, str(issue))
+
+
+def _evidence(p: Parsed, attachments: Attachments, flag) -> None:
+    """Check the row's geopoint and photos; keep the location and the cleaned photos on `p` for applying."""
+    try:
+        p.location = location(p.raw)
+    except EvidenceRefused as exc:
+        flag("bad_location", str(exc))
+    p.photos = attachments.cleaned(p.raw, flag)
 
 
 def _outcome(raw: dict) -> str:

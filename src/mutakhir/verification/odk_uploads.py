@@ -31,6 +31,7 @@ from mutakhir.core.spreadsheets import Spreadsheet
 
 from .access import ODK_IMPORT_JOB, prelists_for_odk
 from .models import SubmissionImport
+from .odk_evidence import MEDIA, SUFFIXES
 from .odk_import import import_submissions
 from .submissions import ExportError
 from .xlsform import form_version
@@ -109,8 +110,21 @@ def _unpack(folder: Path) -> Path:
             if name:
                 with archive.open(name) as src, (folder / target).open("wb") as out:
                     shutil.copyfileobj(src, out)
+        _unpack_media(archive, folder / MEDIA)
     archive_path.unlink()
     return folder / MAIN
+
+
+def _unpack_media(archive: zipfile.ZipFile, media: Path) -> None:
+    """Unpack the photos under a `media/` folder of the zip (ODK Central, Kobo) by their file names alone."""
+    for info in archive.infolist():
+        path = PurePosixPath(info.filename)
+        if info.is_dir() or path.parent.name != MEDIA or not path.name.lower().endswith(SUFFIXES):
+            continue
+        media.mkdir(mode=0o700, exist_ok=True)
+        with archive.open(info) as src, os.fdopen(os.open(media / path.name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                                                          0o600), "wb") as out:
+            shutil.copyfileobj(src, out)
 
 
 def _number(value) -> int | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mutakhir.accounts.models import Role
+from mutakhir.core.evidence import attach
 from mutakhir.identification.models import PrelistEntry
 
 from .checks import Issue, check_answers
@@ -197,8 +198,12 @@ def draft_warnings(verification: Verification) -> list[Issue]:
 @transaction.atomic
 def do_save(verification: Verification, *, version: int, outcome: str, answers: dict, actor, submit: bool = False,
             moved_to: str = "", merged_into: str = "", new_kk: str = "", visited_on=None, source: str = "",
-            instance_id: str | None = None, form_version: str = "") -> Verification:
-    """Save a draft or submit; raise Conflict when `version` is not the stored one any more."""
+            instance_id: str | None = None, form_version: str = "", photos: dict | None = None,
+            location=None) -> Verification:
+    """Save a draft or submit; raise Conflict when `version` is not the stored one any more.
+
+    `photos` (field name -> cleaned JPEG bytes) and `location` replace the stored ones; left out, they stay.
+    """
     current = Verification.objects.select_for_update().get(pk=verification.pk)
     if current.version != version:
         raise Conflict(_("Somebody else saved this verification since you opened it (by %(who)s, at %(at)s). "
@@ -223,6 +228,7 @@ def do_save(verification: Verification, *, version: int, outcome: str, answers: 
     if source:
         current.source, current.instance_id, current.form_version = source, instance_id, form_version
         fields += ["source", "instance_id", "form_version"]
+    fields += attach(current, photos or {}, location)
     current._change_reason = "submitted" if submit else "draft saved"
     current._history_user = actor
     current.save(update_fields=fields)

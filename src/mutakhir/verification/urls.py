@@ -9,6 +9,7 @@ urlpatterns = [
     path("paper/", views.blank_form, name="paper"),
     path("<int:pk>/", views.edit, name="edit"),
     path("<int:pk>/review/", views.review, name="review"),
+    path("<int:pk>/photo/<slug:which>/", views.photo, name="photo"),
     path("entries/<int:entry_pk>/assign/", views.assign, name="assign"),
     path("odk/", odk_views.odk, name="odk"),
     path("odk/prelists/<int:pk>/form/", odk_views.odk_form, name="odk_form"),

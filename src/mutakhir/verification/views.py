@@ -4,23 +4,36 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mutakhir.accounts.models import Role
 from mutakhir.accounts.scope import filter_visible
+from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.downloads import attachment
+from mutakhir.core.evidence import max_bytes as evidence_max_bytes
+from mutakhir.core.evidence import photo_response
 from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.prelists import change_words, head_and_address
 from mutakhir.registry.display import display_value
 
 from . import access
-from .forms import HouseholdForm, MemberFormSet, OutcomeForm, from_answers, show_member_issues, to_answers
+from .forms import (
+    HouseholdForm,
+    MemberFormSet,
+    OutcomeForm,
+    VerificationEvidenceForm,
+    from_answers,
+    show_member_issues,
+    to_answers,
+)
 from .listing import HEADER as EXPORT_HEADER
 from .listing import VerificationFilter, export_row
-from .models import Status
+from .models import Status, Verification
 from .paper import blank_pdf
 from .progress import progress_for
 from .questionnaire import HOUSEHOLD_ITEMS
@@ -99,7 +112,19 @@ def blank_form(request):
     return attachment(blank_pdf(), "application/pdf", "kuesioner-verifikasi.pdf")
 
 
+def _photos(verification) -> list[tuple[str, str]]:
+    """Return (label, URL) of each stored photo: shown beside the answers, each view logged by the photo view."""
+    return [(Verification._meta.get_field(name).verbose_name,
+             reverse("verification:photo", args=[verification.pk, name.removeprefix("photo_")]))
+            for name in Verification.PHOTOS if getattr(verification, name)]
+
+
+def _evidence_bytes() -> int:
+    return 2 * evidence_max_bytes()  # the two photos; the answers fit in the form's room
+
+
 @login_required
+@body_limit(_evidence_bytes)
 def edit(request, pk):
     verification = access.get_verification_for_user(request.user, pk)
     can_edit = (request.user.is_superuser or verification.verifier_id == request.user.pk) and \
@@ -110,13 +135,15 @@ def edit(request, pk):
         outcome_form = OutcomeForm(request.POST)
         household_form = HouseholdForm(request.POST, prefix="hh")
         members = MemberFormSet(request.POST, prefix="m")
-        if outcome_form.is_valid() and household_form.is_valid() and members.is_valid():
+        evidence = VerificationEvidenceForm(request.POST, request.FILES, prefix="ev")
+        if all([outcome_form.is_valid(), household_form.is_valid(), members.is_valid(), evidence.is_valid()]):
             data, submit = outcome_form.cleaned_data, "submit" in request.POST
             try:
                 saved = do_save(verification, version=data["version"], outcome=data["outcome"], actor=request.user,
                                 answers=to_answers(household_form, members), submit=submit,
                                 moved_to=data["moved_to"], merged_into=data["merged_into"], new_kk=data["new_kk"],
-                                visited_on=data["visited_on"])
+                                visited_on=data["visited_on"], photos=evidence.photos(),
+                                location=evidence.location())
             except Invalid as exc:
                 issues = exc.issues
                 show_member_issues(members, issues)
@@ -138,13 +165,24 @@ def edit(request, pk):
                                             "merged_into": verification.merged_into, "new_kk": verification.new_kk})
         household_form = HouseholdForm(initial=household, prefix="hh")
         members = MemberFormSet(initial=members_initial, prefix="m")
+        evidence = VerificationEvidenceForm(prefix="ev")
     return render(request, "verification/edit.html", {
-        "v": verification, "outcome_form": outcome_form, "members": members, "issues": issues,
+        "v": verification, "photos": _photos(verification), "outcome_form": outcome_form, "members": members,
+        "issues": issues, "evidence": evidence,
         "rows": _side_by_side(verification, household_form), "can_edit": can_edit,
         "to_check": change_words([verification.entry])[verification.entry.pk],
         "can_review": access.can_review(request.user) and verification.verifier_id != request.user.pk
         and verification.status in (Status.SUBMITTED, Status.ACCEPTED),
     })
+
+
+@login_required
+def photo(request, pk, which):
+    """One photo of a verification, to the readers of its village only, logged: never a public media URL."""
+    field = f"photo_{which}"
+    if field not in Verification.PHOTOS:
+        raise Http404
+    return photo_response(request, access.get_verification_for_user(request.user, pk), field)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as N_  # labels translated per language in _labels()
 
+from mutakhir.core.evidence import LONG_EDGE
 from mutakhir.core.spreadsheets import CsvWriter, Spreadsheet
 from mutakhir.registry.codes import BY_FIELD
 
@@ -24,7 +25,8 @@ from .questionnaire import HOUSEHOLD_ITEMS, MEMBER_ITEMS, AgeBetween, Item, When
 
 LANGS = (("id", "Indonesian (id)"), ("en", "English (en)"))
 SURVEY_COLUMNS = ["type", "name", *(f"label::{name}" for _, name in LANGS), "required", "relevant", "constraint",
-                  "calculation", "appearance"]
+                  "calculation", "appearance", "parameters"]
+PHOTO_PARAMETERS = f"max-pixels={LONG_EDGE}"  # the phone scales the photo down before sending it
 ANSWERED = "${outcome} = 'verified' or ${outcome} = 'split' or ${outcome} = 'merged'"
 
 
@@ -75,6 +77,11 @@ def survey_rows(prelist_id: int, village: str, version: str) -> list[dict]:
          "calculation": f"pulldata('{attachment}', 'address', 'name', ${{household}})"},
         {"type": "select_one outcome", "name": "outcome", "labels": _labels(N_("Visit outcome")), "required": "yes"},
         {"type": "date", "name": "visited_on", "labels": _labels(N_("Visit date")), "required": "yes"},
+        {"type": "geopoint", "name": "location", "labels": _labels(N_("Location of the house"))},
+        {"type": "image", "name": "photo_front", "labels": _labels(N_("Photo: front of the house")),
+         "relevant": ANSWERED, "parameters": PHOTO_PARAMETERS},
+        {"type": "image", "name": "photo_inside", "labels": _labels(N_("Photo: inside the house")),
+         "relevant": ANSWERED, "parameters": PHOTO_PARAMETERS},
         {"type": "text", "name": "moved_to", "labels": _labels(N_("Moved to (where)")), "required": "yes",
          "relevant": "${outcome} = 'moved'"},
         {"type": "text", "name": "merged_into", "labels": _labels(N_("Merged into household (ID)")), "required": "yes",
@@ -132,7 +139,8 @@ def write_xlsform(prelist, out: str | Path, version: str) -> tuple[Path, Path]:
     for r in survey_rows(prelist.pk, prelist.region_id, version):
         labels = r.get("labels", ["", ""])
         survey.append([r["type"], r["name"], *labels, r.get("required", ""), r.get("relevant", ""),
-                       r.get("constraint", ""), r.get("calculation", ""), r.get("appearance", "")])
+                       r.get("constraint", ""), r.get("calculation", ""), r.get("appearance", ""),
+                       r.get("parameters", "")])
     choices = wb.sheet("choices")
     choices.append(["list_name", "name", *(f"label::{name}" for _, name in LANGS)])
     for list_name, value, labels in choice_rows():
