@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutakhir.notifications.events import complaint_event
 from mutakhir.registration import services as registration_services
 from mutakhir.registration.guard import GuardLimited, outside_message
 from mutakhir.registration.models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel
@@ -105,6 +106,7 @@ def do_file_complaint(*, region, kind: str, text: str, complainant_name: str = "
                           subject_address=subject_address, filed_at=now,
                           due_on=today + dt.timedelta(days=sla_days()))
     _stamp(complaint, None, "filed").save()
+    complaint_event(complaint, "received")
     return complaint, code
 
 
@@ -173,14 +175,18 @@ def check_answer(answer: str) -> str:
 def do_answer(user, complaint: Complaint, answer: str) -> Complaint:
     """Record the answer the complainant reads when following the ticket (in review -> answered)."""
     check_handle(user, complaint)
-    return _move(user, complaint, Status.ANSWERED, "answered", answer=check_answer(answer),
-                 answered_at=timezone.now())
+    answered = _move(user, complaint, Status.ANSWERED, "answered", answer=check_answer(answer),
+                     answered_at=timezone.now())
+    complaint_event(answered, "answered")
+    return answered
 
 
 @transaction.atomic
 def do_close(user, complaint: Complaint) -> Complaint:
     check_handle(user, complaint)
-    return _move(user, complaint, Status.CLOSED, "closed")
+    closed = _move(user, complaint, Status.CLOSED, "closed")
+    complaint_event(closed, "closed")
+    return closed
 
 
 @transaction.atomic
