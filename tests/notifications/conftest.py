@@ -105,3 +105,10 @@ def smtp(settings):
     settings.MAILERS = smtp_mailer(port)
     yield sink
     controller.stop()
+
+
+@pytest.fixture
+def client(client):
+    """A test client whose requests ask for English."""
+    client.cookies["django_language"] = "en"
+    return client
