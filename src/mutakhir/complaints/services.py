@@ -13,6 +13,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mutakhir.notifications import objections
 from mutakhir.notifications.events import complaint_event
 from mutakhir.registration import services as registration_services
 from mutakhir.registration.guard import GuardLimited, outside_message
@@ -21,7 +22,7 @@ from mutakhir.registration.validation import ValidationFailed
 
 from . import flows
 from .access import assignable_staff, can_assign, can_handle
-from .models import Complaint, Status, TicketCounter, sla_days
+from .models import Complaint, Kind, Status, TicketCounter, sla_days
 
 FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 FOLLOW_LENGTH = 8  # 31**8, about 2**40; lookups are rate-limited
@@ -105,6 +106,8 @@ def do_file_complaint(*, region, kind: str, text: str, complainant_name: str = "
                           complainant_nik=complainant_nik, subject_name=subject_name,
                           subject_address=subject_address, filed_at=now,
                           due_on=today + dt.timedelta(days=sla_days()))
+    if kind == Kind.OBJECTION:
+        objections.route(complaint)
     _stamp(complaint, None, "filed").save()
     complaint_event(complaint, "received")
     return complaint, code

@@ -6,4 +6,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.outbox, name="outbox"),
     path("settings/", views.district_settings, name="settings"),
+    path("notice/<int:pk>/", views.notice_pdf, name="notice"),
 ]

@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.listing import list_page
+from mutakhir.identification import access as prelist_access
 
-from . import access
+from . import access, notice
 from .forms import OutboxFilter, SettingsForm, StopForm
 from .labels import event_label, known_reason
 from .models import NotificationSettings
@@ -61,3 +64,14 @@ def stop(request):
                       status=429 if limited else 200)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def notice_pdf(request, pk):
+    """The printable public notice of a frozen prelist (names of heads, RT/RW): a reason is asked and logged."""
+    prelist = prelist_access.get_prelist_for_user(request.user, pk)
+    title = _("Public notice %(village)s v%(version)s (PDF)") % {"village": prelist.region.name,
+                                                                 "version": prelist.version}
+    return download_with_reason(request, prelist, "notice",
+                                lambda: attachment(notice.pdf(prelist), "application/pdf", notice.filename(prelist)),
+                                title=title, back=reverse("identification:prelist", args=[pk]))
