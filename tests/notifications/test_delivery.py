@@ -4,11 +4,13 @@ import datetime as dt
 
 import pytest
 from conftest import VILLAGE_IN
+from django.utils import timezone
 
 from mutakhir.notifications import delivery
 from mutakhir.notifications.delivery import deliver, deliver_due, recover_stale
-from mutakhir.notifications.models import Message
+from mutakhir.notifications.models import Message, OptOut
 from mutakhir.notifications.outbox import queue
+from mutakhir.notifications.sweep import run_once
 
 from .conftest import smtp_mailer
 
@@ -134,3 +136,20 @@ def test_a_district_that_does_not_send_stores_nothing(sending, gateway):
     sending.enabled = False
     sending.save()
     assert put() == [] and not Message.objects.exists()
+
+
+def test_a_row_queued_before_the_opt_out_is_not_sent(sending, gateway):
+    server = gateway()
+    [message] = put()
+    OptOut.objects.create(recipient="6281234567890", reference="REG-1901-2025-000001")
+    assert deliver(message.pk) == State.SKIPPED
+    assert server.calls == []
+
+
+def test_one_round_of_the_sweep_puts_back_a_dead_workers_row_and_sends_what_is_due(sending, gateway):
+    server = gateway()
+    [stale], _due = put(), put(event_key="registration:2:on_prelist")
+    Message.objects.filter(pk=stale.pk).update(state=State.SENDING, claimed_at=timezone.now() - dt.timedelta(hours=1))
+    assert run_once(stages=False) == 2
+    assert len(server.delivered) == 2
+    assert set(Message.objects.values_list("state", flat=True)) == {State.SENT}
