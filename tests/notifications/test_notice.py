@@ -46,12 +46,13 @@ def test_the_notice_lists_names_and_rt_rw_with_the_window_and_how_to_object(clie
     page = client.get(reverse("identification:prelist", args=[prelist.pk])).text
     url = reverse("notifications:notice", args=[prelist.pk])
     assert url in page
+    opens = timezone.localtime(prelist.frozen_at).date()
+    closes = opens + dt.timedelta(days=10)
+    assert f"Objections: from {opens:%-d %B %Y} to {closes:%-d %B %Y}." in page
     assert client.get(url).status_code == 200  # first the reason
     response = client.post(url, {"reason": "Ditempel di papan desa"})
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response)
-    opens = timezone.localtime(prelist.frozen_at).date()
-    closes = opens + dt.timedelta(days=10)
     assert f"Masa sanggah: {opens.day} " in text and f"sampai {closes.day} " in text
     assert "Rudi" in text and "Warga" in text and "003" in text and "002" in text
     joined = text.replace("\n", "")  # a long address wraps

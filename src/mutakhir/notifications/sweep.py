@@ -6,6 +6,7 @@ the services: a stage is derived from records of six apps (prelists, verificatio
 dispatches, ranking runs, program lists), some written in bulk by background jobs, and a hook forgotten in
 one of them would silently lose messages; the sweep cannot disagree with what the status check shows, and a
 message lost in a crash is found at the next round. Each event's unique key keeps it to one message.
+A district that turns notifications on tells each registrant with a contact their current stage once.
 """
 
 import datetime as dt
