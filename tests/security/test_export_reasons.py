@@ -1,9 +1,10 @@
 """Every web export of personal data asks why first, and logs who, what and why (core/downloads.py).
 
 The six exports (decree file, prelist, its ODK form, its village-board notice, beneficiary list, ranking
-movers) go through the same form; each case here is one of them: a GET or a POST without a valid reason sends no file and logs nothing, a POST
-with a reason sends the file and logs it; a user outside the region gets a 404 on a district's file, or
-a file without the region's households where the object is national (lists and ranking runs).
+movers) go through the same form; each case here is one of them: a GET or a POST without a valid reason
+sends no file and logs nothing, a POST with a reason sends the file and logs it; a user outside the region
+gets a 404 on a district's file, or a file without the region's households where the object is national
+(lists and ranking runs).
 """
 
 import datetime as dt
