@@ -40,7 +40,7 @@ def test_a_complaint_is_told_when_received_answered_closed_and_late(sending, ope
     assert [e for e, _ in bodies()] == ["complaint_received", "complaint_answered", "complaint_closed"]
     received = bodies()[0][1]
     assert received.startswith(f"Pengaduan {complaint.ticket} diterima")  # Indonesian, whatever the page's language
-    assert "/publik/tiket/" in received and "/publik/berhenti/" in received
+    assert "/publik/tiket/" in received and f"/publik/berhenti/?ref={complaint.ticket}" in received
     assert all(NIK not in body for _, body in bodies())
 
     late = file()
@@ -80,6 +80,8 @@ def test_a_citizen_stops_the_messages_and_the_outbox_skips_them(client, sending,
     server = gateway()
     complaint = file()
     pending = Message.objects.get()
+    form = client.get(reverse("publik:stop"), {"ref": complaint.ticket}).text  # the message's link
+    assert f'value="{complaint.ticket}"' in form
     response = client.post(reverse("publik:stop"), {"reference": complaint.ticket.lower(),
                                                     "recipient": "+62 812-3456-7890"})
     assert response.status_code == 200 and "no more messages" in response.text

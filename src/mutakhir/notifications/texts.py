@@ -38,18 +38,19 @@ def public_url(name: str) -> str:
     return settings.PUBLIC_BASE_URL + reverse(name)
 
 
-def _footer(check: str) -> str:
-    return _("Check: %(check)s Stop messages: %(stop)s") % {"check": public_url(check),
-                                                              "stop": public_url("publik:stop")}
+def _footer(check: str, reference: str) -> str:
+    """Where to check, and the stop page with the reference filled in (the citizen adds the phone)."""
+    return _("Check: %(check)s Stop messages: %(stop)s") % {
+        "check": public_url(check), "stop": f"{public_url('publik:stop')}?ref={reference}"}
 
 
 def stage_text(number: str, stage: str) -> str:
     with translation.override("id"):
         return _("MPM registration %(number)s: %(stage)s.") % {
-            "number": number, "stage": STAGE_TEXTS[stage]} + " " + _footer("publik:status")
+            "number": number, "stage": STAGE_TEXTS[stage]} + " " + _footer("publik:status", number)
 
 
 def complaint_text(event: str, ticket: str, due) -> str:
     with translation.override("id"):
         due_text = formats.date_format(due, "j M Y") if due else ""
-        return str(COMPLAINT_TEXTS[event]) % {"ticket": ticket, "due": due_text} + " " + _footer("publik:follow")
+        return str(COMPLAINT_TEXTS[event]) % {"ticket": ticket, "due": due_text} + " " + _footer("publik:follow", ticket)
