@@ -53,4 +53,5 @@ def stage_text(number: str, stage: str) -> str:
 def complaint_text(event: str, ticket: str, due) -> str:
     with translation.override("id"):
         due_text = formats.date_format(due, "j M Y") if due else ""
-        return str(COMPLAINT_TEXTS[event]) % {"ticket": ticket, "due": due_text} + " " + _footer("publik:follow", ticket)
+        text = str(COMPLAINT_TEXTS[event]) % {"ticket": ticket, "due": due_text}
+        return text + " " + _footer("publik:follow", ticket)
