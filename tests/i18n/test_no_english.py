@@ -242,6 +242,7 @@ def _arguments():
         "identification:prelist": _first(Prelist),
         "identification:prelist_pdf": _first(Prelist),
         "identification:prelist_xlsx": _first(Prelist),
+        "notifications:notice": _first(Prelist),
         "ranking:run": _first(RankingRun),
         "ranking:movers": _first(RankingRun),
         "ranking:movers_csv": _first(RankingRun),

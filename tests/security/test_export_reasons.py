@@ -1,9 +1,10 @@
 """Every web export of personal data asks why first, and logs who, what and why (core/downloads.py).
 
-The five exports (decree file, prelist, its ODK form, beneficiary list, ranking movers) go through the same form; each
-case here is one of them: a GET or a POST without a valid reason sends no file and logs nothing, a POST
-with a reason sends the file and logs it; a user outside the region gets a 404 on a district's file, or
-a file without the region's households where the object is national (lists and ranking runs).
+The six exports (decree file, prelist, its ODK form, its village-board notice, beneficiary list, ranking
+movers) go through the same form; each case here is one of them: a GET or a POST without a valid reason
+sends no file and logs nothing, a POST with a reason sends the file and logs it; a user outside the region
+gets a 404 on a district's file, or a file without the region's households where the object is national
+(lists and ranking runs).
 """
 
 import datetime as dt
@@ -76,6 +77,13 @@ def odk_export(prelist_export):
 
 
 @pytest.fixture
+def notice_export(prelist_export):
+    prelist = prelist_export.obj
+    return Export(reverse("notifications:notice", args=[prelist.pk]), prelist, "notice",
+                  reverse("identification:prelist", args=[prelist.pk]))
+
+
+@pytest.fixture
 def list_export(ranked):  # noqa: F811 - the fixture imported above
     blist = targeting.do_build_list(targeting.do_create_program("Uji", "desil <= 4", "household").current, ranked)
     return Export(reverse("targeting:export", args=[blist.pk, "csv"]), blist, "csv",
@@ -89,7 +97,7 @@ def movers_export(two_runs):  # noqa: F811 - the fixture imported above
                   reverse("ranking:movers", args=[second.pk]), inside=movers_of(first, second, IN)[0])
 
 
-@pytest.fixture(params=["decree", "prelist", "odk", "list", "movers"])
+@pytest.fixture(params=["decree", "prelist", "odk", "notice", "list", "movers"])
 def export(request):
     return request.getfixturevalue(f"{request.param}_export")
 

@@ -76,6 +76,8 @@ class Complaint(Located, models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     registration = models.ForeignKey("registration.Registration", models.PROTECT, null=True, blank=True,
                                      related_name="complaints", verbose_name=_("re-verification registration"))
+    late_objection = models.BooleanField(_("objection after the window"), default=False,
+                                         help_text=_("Filed after the prelist's objection window closed."))
 
     history = HistoricalRecords()
     objects = ComplaintQuerySet.as_manager()

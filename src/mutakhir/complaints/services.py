@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mutakhir.core.evidence import attach
+from mutakhir.notifications import objections
+from mutakhir.notifications.events import complaint_event
 from mutakhir.registration import services as registration_services
 from mutakhir.registration.guard import GuardLimited, outside_message
 from mutakhir.registration.models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel
@@ -21,7 +23,7 @@ from mutakhir.registration.validation import ValidationFailed
 
 from . import flows
 from .access import assignable_staff, can_assign, can_handle
-from .models import OPEN_STATUSES, Complaint, Status, TicketCounter, sla_days
+from .models import OPEN_STATUSES, Complaint, Kind, Status, TicketCounter, sla_days
 
 FOLLOW_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 FOLLOW_LENGTH = 8  # 31**8, about 2**40; lookups are rate-limited
@@ -109,7 +111,10 @@ def do_file_complaint(*, region, kind: str, text: str, complainant_name: str = "
                           subject_address=subject_address, filed_at=now,
                           due_on=today + dt.timedelta(days=sla_days()))
     attach(complaint, photos or {}, location)
+    if kind == Kind.OBJECTION:
+        objections.route(complaint)
     _stamp(complaint, None, "filed").save()
+    complaint_event(complaint, "received")
     return complaint, code
 
 
@@ -192,14 +197,18 @@ def check_answer(answer: str) -> str:
 def do_answer(user, complaint: Complaint, answer: str) -> Complaint:
     """Record the answer the complainant reads when following the ticket (in review -> answered)."""
     check_handle(user, complaint)
-    return _move(user, complaint, Status.ANSWERED, "answered", answer=check_answer(answer),
-                 answered_at=timezone.now())
+    answered = _move(user, complaint, Status.ANSWERED, "answered", answer=check_answer(answer),
+                     answered_at=timezone.now())
+    complaint_event(answered, "answered")
+    return answered
 
 
 @transaction.atomic
 def do_close(user, complaint: Complaint) -> Complaint:
     check_handle(user, complaint)
-    return _move(user, complaint, Status.CLOSED, "closed")
+    closed = _move(user, complaint, Status.CLOSED, "closed")
+    complaint_event(closed, "closed")
+    return closed
 
 
 @transaction.atomic

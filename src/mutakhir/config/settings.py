@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mutakhir.targeting",
     "mutakhir.complaints",
     "mutakhir.verivali",
+    "mutakhir.notifications",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,18 @@ _SHOWS_DESIL = os.environ.get("MUTAKHIR_PUBLIC_SHOWS_DESIL", "").strip().lower()
 PUBLIC_SHOWS_DESIL = ["*"] if _SHOWS_DESIL in {"1", "true", "yes", "on", "all"} else [
     code.strip().replace(".", "") for code in _SHOWS_DESIL.split(",") if code.strip() not in {"", "0", "false", "no",
                                                                                               "off"}]
+
+# Citizens' messages (notifications/): the SMS/WhatsApp gateway (an adapter over its HTTP API, by name) and
+# its address and token; e-mail goes through Django's mail (MAILERS: MUTAKHIR_EMAIL_HOST, _PORT, _FROM).
+SMS_GATEWAY_ADAPTER = os.environ.get("MUTAKHIR_SMS_GATEWAY_ADAPTER", "json")
+SMS_GATEWAY_URL = os.environ.get("MUTAKHIR_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("MUTAKHIR_SMS_GATEWAY_TOKEN", "")
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+    "host": os.environ.get("MUTAKHIR_EMAIL_HOST", "localhost"),
+    "port": int(os.environ.get("MUTAKHIR_EMAIL_PORT", "25")), "timeout": 20}}}
+DEFAULT_FROM_EMAIL = os.environ.get("MUTAKHIR_EMAIL_FROM", "mutakhir@localhost")
+# The address citizens reach the public pages at, printed in messages and notices (e.g. https://mpm.example.go.id).
+PUBLIC_BASE_URL = os.environ.get("MUTAKHIR_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).

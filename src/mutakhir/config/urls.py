@@ -19,6 +19,7 @@ urlpatterns = [
     path("complaints/", include("mutakhir.complaints.urls")),
     path("verivali/", include("mutakhir.verivali.urls")),
     path("cycle/", include("mutakhir.cycle.urls")),
+    path("notifications/", include("mutakhir.notifications.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ The English paths these pages had first redirect here permanently (registration/
 from django.urls import path
 
 from mutakhir.complaints import views as complaints
+from mutakhir.notifications import views as notifications
 from mutakhir.registration import views as registration
 
 from .views import public_home
@@ -18,4 +19,5 @@ urlpatterns = [
     path("sanggah/", complaints.file_complaint, name="complaint"),
     path("sanggah/desa/", complaints.village_picker, name="villages"),
     path("tiket/", complaints.follow_complaint, name="follow"),
+    path("berhenti/", notifications.stop, name="stop"),
 ]

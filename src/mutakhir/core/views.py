@@ -6,6 +6,7 @@ from django.utils.module_loading import import_string
 from mutakhir.accounts.backends import VIEW_HOUSEHOLD
 from mutakhir.decrees import access as decrees_access
 from mutakhir.identification import access as identification_access
+from mutakhir.notifications import access as notification_access
 from mutakhir.ranking import access as ranking_access
 from mutakhir.registry import access as registry_access
 from mutakhir.targeting import access as targeting_access
@@ -40,6 +41,7 @@ def home(request):
         "verification": verification_access.can_read(user),
         "decrees": decrees_access.can_read(user),
         "programs": targeting_access.can_read(user),
+        "notifications": notification_access.can_manage(user),
     })
 
 

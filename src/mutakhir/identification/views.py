@@ -13,6 +13,7 @@ from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.listfilters import active_filters, by_period_and_region
 from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import PersonalDataAccess
+from mutakhir.notifications.objections import window as objection_window
 from mutakhir.verification.access import can_use_odk
 from mutakhir.verivali.models import CivilSync
 
@@ -233,7 +234,8 @@ def prelist(request, pk):
     PersonalDataAccess.record(request, PersonalDataAccess.Action.VIEW, obj, fields="entries")
     return render(request, "identification/prelist.html", {"prelist": obj, "rows": prelists.rows(obj),
                                                             "replaced_by": prelists.replaced_by(obj),
-                                                            "odk": can_use_odk(request.user)})
+                                                            "odk": can_use_odk(request.user),
+                                                            "objection_window": objection_window(obj)})
 
 
 def _download(request, pk, ext: str, content_type: str, build):

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from mutakhir.notifications.contacts import check_phone
+
 from .models import HOUSEHOLD_FIELDS, Musdes, Registration, RegistrationMember
 
 MINUTES_MAX_BYTES = 10 * 1024 * 1024
@@ -15,6 +17,9 @@ class RegistrationForm(forms.ModelForm):
     region_code = forms.CharField(label=_("Village code"), max_length=13)
     confirm_duplicates = forms.BooleanField(label=_("I checked the possible duplicates: save anyway"),
                                             required=False)
+    contact_phone = forms.CharField(label=_("Phone (SMS/WhatsApp) for messages about this registration"),
+                                    max_length=20, required=False)
+    contact_email = forms.EmailField(label=_("E-mail for messages about this registration"), required=False)
 
     class Meta:
         model = Registration
@@ -31,6 +36,12 @@ class RegistrationForm(forms.ModelForm):
         for field in self.fields.values():
             field.required = False
 
+    def clean_contact_phone(self):
+        try:
+            return check_phone(self.cleaned_data["contact_phone"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
 
 class MemberForm(forms.ModelForm):
     class Meta:
@@ -45,6 +56,12 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+
+    def clean_contact_phone(self):
+        try:
+            return check_phone(self.cleaned_data["contact_phone"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 MemberFormSet = forms.formset_factory(MemberForm, extra=0, min_num=1, max_num=40, validate_max=True)

@@ -20,6 +20,7 @@ from mutakhir.core.listing import export_rows, list_page, wants_export
 from mutakhir.core.models import JobRun, PersonalDataAccess
 from mutakhir.core.numbers import small_int
 from mutakhir.identification.models import Category
+from mutakhir.notifications.contacts import save_contact
 
 from . import guard, identity
 from . import receipt as receipts
@@ -118,6 +119,7 @@ def registration_new(request):
             clean = check_registration(request.user, data, channel=channel, musdes=musdes)
             registration = do_create_registration(request.user, clean,
                                                   confirm_duplicates=form.cleaned_data["confirm_duplicates"])
+            save_contact(registration, form.cleaned_data["contact_phone"], form.cleaned_data["contact_email"])
             return redirect("registration:receipt", number=registration.number)
         except DuplicateSuspected as exc:
             guard.log_outside(request, exc.outside)
