@@ -200,6 +200,10 @@ PUBLIC_SHOWS_DESIL = ["*"] if _SHOWS_DESIL in {"1", "true", "yes", "on", "all"} 
     code.strip().replace(".", "") for code in _SHOWS_DESIL.split(",") if code.strip() not in {"", "0", "false", "no",
                                                                                               "off"}]
 
+# The highest desil of the national coverage: desil 1..N are "in the coverage" (4: the old BDT 40%), shown beside
+# the desil wherever a household's standing in the unified database is shown.
+DESIL_COVERAGE = min(10, max(1, int(os.environ.get("MUTAKHIR_DESIL_COVERAGE", "4"))))
+
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).
 SECURE_CSP = {
