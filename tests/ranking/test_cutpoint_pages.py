@@ -90,3 +90,28 @@ def test_the_cli_publishes_imports_and_ranks_with_cut_points(national, tmp_path,
     assert RankingRun.objects.latest("pk").cutpoints == imported
     call_command("ranking", "national-key", "show")
     assert signing.fingerprint(signing.public_key(cutpoints.NATIONAL_KEY)) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("coverage", "said"), [(4, "outside the coverage (desil 1–4)"),
+                                                 (5, "within the coverage (desil 1–5)")])
+def test_the_citizen_check_says_whether_the_desil_is_in_the_coverage(client, make_household, settings, coverage,
+                                                                     said):
+    from django.core.cache import cache
+
+    from mutakhir.registration import status
+
+    cache.clear()
+    settings.PUBLIC_SHOWS_DESIL, settings.DESIL_COVERAGE = ["*"], coverage
+    household = make_household(members=1)
+    household.members.update(nik="1901010105800001", name="Budi Santoso", name_key="BUDI SANTOSO")
+    run = RankingRun.objects.create(region_code="", model={}, model_sha256="0" * 64, engine="duckdb", source="t",
+                                    households=1)
+    run.results.create(household_id=household.household_id, score=7.0, percentile=45, desil=5,
+                       region_percentile=45, region="1901", model_region="*")
+    floor, status.MIN_SECONDS = status.MIN_SECONDS, 0
+    try:
+        client.cookies["django_language"] = "en"
+        page = client.post("/publik/cek-status/", {"nik": "1901010105800001", "name": "Budi Santoso"}).text
+    finally:
+        status.MIN_SECONDS = floor
+    assert f'<small id="status-coverage">({said})</small>' in page
