@@ -102,7 +102,8 @@ def test_the_thresholds_are_the_top_score_of_each_desil(national_key, national):
     results = list(RankingResult.objects.filter(run=national))
     for k, top in enumerate(thresholds, 1):
         assert top == max(r.score for r in results if r.desil <= k)
-    points = cutpoints.load(cutpoints.publish(national))[0]
+    points = cutpoints.load(cutpoints.publish(national))
+    assert points.key_fingerprint == signing.fingerprint(national_key)
     assert all(points.desil(r.score) == r.desil for r in results)
 
 

@@ -18,7 +18,7 @@ import binascii
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
@@ -54,6 +54,7 @@ class CutPoints:
     national: tuple[float, ...]
     regions: dict[str, tuple[float, ...]] = field(default_factory=dict)
     payload: dict = field(default_factory=dict)
+    key_fingerprint: str = ""  # of the national key that signed the file (set by `load`)
 
     def thresholds(self, region_code: str = "") -> tuple[float, ...]:
         """Return the thresholds of a household of `region_code`: its longest listed prefix's, else national."""
@@ -189,8 +190,8 @@ def from_payload(payload: dict) -> CutPoints:
                              % {"field": exc}) from exc
 
 
-def load(data: bytes) -> tuple[CutPoints, str]:
-    """Read and verify a signed cut-points file; return its cut-points and the fingerprint of the key."""
+def load(data: bytes) -> CutPoints:
+    """Read and verify a signed cut-points file; return its cut-points (CutPointsError when refused)."""
     if len(data) > MAX_BYTES:
         raise CutPointsError(_("A cut-points file is at most 1 MB."))
     try:
@@ -200,7 +201,7 @@ def load(data: bytes) -> tuple[CutPoints, str]:
     if not isinstance(signed, dict) or signed.get("format") != FILE_FORMAT:
         raise CutPointsError(_("Not a cut-points file: its format is not %(format)s.") % {"format": FILE_FORMAT})
     fingerprint = _verify(signed)
-    return from_payload(signed["payload"]), fingerprint
+    return replace(from_payload(signed["payload"]), key_fingerprint=fingerprint)
 
 
 @transaction.atomic
@@ -211,7 +212,7 @@ def import_cutpoints(data: bytes, *, actor=None):
     """
     from .models import CutPointSet, PmtModelVersion
 
-    points, fingerprint = load(data)
+    points = load(data)
     digest = hashlib.sha256(data).hexdigest()
     existing = CutPointSet.objects.filter(sha256=digest).first()
     if existing:
@@ -224,7 +225,7 @@ def import_cutpoints(data: bytes, *, actor=None):
     return CutPointSet.objects.create(
         model_name=points.model_name, model_version=points.model_version, model_sha256=points.model_sha256,
         national_run=points.national_run, published_at=points.published_at, content=points.payload, sha256=digest,
-        key_fingerprint=fingerprint, imported_by=actor)
+        key_fingerprint=points.key_fingerprint, imported_by=actor)
 
 
 def of_set(cutpoint_set) -> CutPoints:
