@@ -141,3 +141,14 @@ def test_per_region_cut_points_take_the_longest_prefix(national_key, model, vers
     imported = cutpoints.import_cutpoints(cutpoints.sign_payload(payload))
     assert set(desil_of(rank(model, files["poor"], pmt_model=version, cutpoint_set=imported)).values()) == {10}
     assert set(desil_of(rank(model, files["rich"], pmt_model=version, cutpoint_set=imported)).values()) == {1}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"national": [7.0, 6.0, *[8.0] * 7]}, "nine ascending numbers"),
+    ({"national": [7.0] * 8}, "nine ascending numbers"),
+    ({"regions": {"19x": [7.0] * 9}}, "field 'regions'"),
+    ({"format": "mutakhir-pmt"}, "field 'format'"),
+])
+def test_a_signed_but_malformed_file_is_refused(national_key, national, change, message):
+    with pytest.raises(cutpoints.CutPointsError, match=message):
+        cutpoints.import_cutpoints(cutpoints.sign_payload(cutpoints.run_payload(national) | change))

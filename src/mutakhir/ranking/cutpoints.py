@@ -183,9 +183,9 @@ def from_payload(payload: dict) -> CutPoints:
                          national_run=int(run["id"]), published_at=published,
                          national=_thresholds(payload["national"], _("the nation")),
                          regions={code: _thresholds(v, code) for code, v in regions.items()}, payload=payload)
+    except CutPointsError:
+        raise
     except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, CutPointsError):
-            raise
         raise CutPointsError(_("Not a cut-points file of this version of Mutakhir (field %(field)s).")
                              % {"field": exc}) from exc
 
