@@ -246,6 +246,7 @@ def _arguments():
         "ranking:run": _first(RankingRun),
         "ranking:movers": _first(RankingRun),
         "ranking:movers_csv": _first(RankingRun),
+        "ranking:cutpoints_publish": _first(RankingRun),
         "targeting:program": _first(Program),
         "complaints:detail": [{"ticket": complaint.ticket}] if complaint else [],
         "job_status": _first(JobRun),

@@ -137,10 +137,16 @@ def test_the_role_region_endpoint_matrix(login, role, two_runs):
     version = PmtModelVersion.objects.get()
     assert client.post("/ranking/runs/start/", {"pmt_model": version.pk}).status_code == (
         302 if role == Role.NATIONAL else 403)
+    assert client.get("/ranking/cutpoints/import/").status_code == (
+        200 if role in {Role.NATIONAL, Role.DISTRICT_OPERATOR} else 403)
+    assert client.get(f"/ranking/runs/{second.pk}/cutpoints.json").status_code == (  # no national key: back to
+        302 if role == Role.NATIONAL else 403)                                        # the run page, told why
     inside = Household.objects.get(household_id="R0000")  # village 1901011001
     outside = Household.objects.get(household_id="R0002")  # village 1902012003
     page = client.get(f"/registry/households/{inside.pk}/")
     assert page.status_code == (200 if role in HOUSEHOLD_READERS else 404)
     if page.status_code == 200:
         assert "Score breakdown" in page.content.decode() and "floor area (m²)" in page.content.decode()
+        assert "Desil relative to this district" in page.content.decode()  # no national cut-points here
+        assert "the coverage (desil 1–4)" in page.content.decode()
     assert client.get(f"/registry/households/{outside.pk}/").status_code == (200 if role == Role.NATIONAL else 404)

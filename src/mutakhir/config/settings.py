@@ -212,6 +212,9 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 DEFAULT_FROM_EMAIL = os.environ.get("MUTAKHIR_EMAIL_FROM", "mutakhir@localhost")
 # The address citizens reach the public pages at, printed in messages and notices (e.g. https://mpm.example.go.id).
 PUBLIC_BASE_URL = os.environ.get("MUTAKHIR_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The highest desil of the national coverage: desil 1..N are "in the coverage" (4: the old BDT 40%), shown beside
+# the desil wherever a household's standing in the unified database is shown.
+DESIL_COVERAGE = min(10, max(1, int(os.environ.get("MUTAKHIR_DESIL_COVERAGE", "4"))))
 
 # Content Security Policy (Django's own middleware): no inline script or style, nothing from elsewhere.
 # htmx is told not to inject its indicator style nor to eval (the htmx-config meta tag in base.html).

@@ -4,7 +4,9 @@ Role rules (to move into accounts' RoleBackend once it grows ranking permissions
 - the national team uploads surveys, fits and publishes model versions, and starts runs; runs are national;
 - district operators, district heads and auditors read the household results of their scope;
 - program managers see aggregate desil counts only, no household rows;
-- village and sub-district roles see a household's score on the household page only.
+- village and sub-district roles see a household's score on the household page only;
+- the national team and district operators import national cut-points (signed by the national key, so
+  the file's contents are the national team's whoever uploads it); whoever reads runs sees which.
 """
 
 from django.shortcuts import get_object_or_404
@@ -12,11 +14,12 @@ from django.shortcuts import get_object_or_404
 from mutakhir.accounts.access import has_role
 from mutakhir.accounts.models import Role
 
-from .models import PmtModelVersion, PmtSurvey, RankingResult, RankingRun
+from .models import CutPointSet, PmtModelVersion, PmtSurvey, RankingResult, RankingRun
 
 MANAGE_ROLES = {Role.NATIONAL}
 RESULT_ROLES = MANAGE_ROLES | {Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD, Role.AUDITOR}
 RUN_ROLES = RESULT_ROLES | {Role.PROGRAM_MANAGER}
+CUTPOINT_ROLES = MANAGE_ROLES | {Role.DISTRICT_OPERATOR}
 
 
 def can_manage(user) -> bool:
@@ -29,6 +32,15 @@ def can_read_results(user) -> bool:
 
 def can_read_runs(user) -> bool:
     return has_role(user, RUN_ROLES)
+
+
+def can_import_cutpoints(user) -> bool:
+    return has_role(user, CUTPOINT_ROLES)
+
+
+def cutpoints_for(user):
+    """Return the imported national cut-points the user may see (national thresholds: no personal data)."""
+    return CutPointSet.objects.all() if can_read_runs(user) else CutPointSet.objects.none()
 
 
 def runs_for(user):

@@ -58,6 +58,55 @@ class PmtModelVersion(Immutable):
         return f"{self.name} v{self.version}"
 
 
+class NationalKey(models.Model):
+    """The national team's public signing key, trusted by a district installation to check national cut-points."""
+
+    public_key = models.CharField(_("public key"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("trusted at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("national signing key")
+        verbose_name_plural = _("national signing keys")
+
+    def __str__(self):
+        return self.fingerprint
+
+
+class CutPointSet(Immutable):
+    """National desil cut-points imported from a signed file: the score thresholds of a national ranking run.
+
+    A run that uses them assigns each household the national desil its score falls in, not its rank in the
+    district; they belong to one model (by the SHA-256 of its file) and are refused with any other.
+    """
+
+    model_name = models.CharField(_("model name"), max_length=80)
+    model_version = models.PositiveIntegerField(_("model version"))
+    model_sha256 = models.CharField(_("model SHA-256"), max_length=64, db_index=True)
+    national_run = models.PositiveBigIntegerField(_("national ranking run"))
+    published_at = models.DateTimeField(_("published at"))
+    content = models.JSONField(_("cut-points"))
+    sha256 = models.CharField(_("file SHA-256"), max_length=64, unique=True)
+    key_fingerprint = models.CharField(_("signing key"), max_length=16)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("imported by"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("national cut-points")
+        verbose_name_plural = _("national cut-points")
+
+    def __str__(self):
+        """National cut-points of run #40 (pmt v3): what a run page and a select show."""
+        return _("National cut-points of run #%(run)s (%(name)s v%(version)s)") % {
+            "run": self.national_run, "name": self.model_name, "version": self.model_version}
+
+
 class RankingRunQuerySet(ImmutableQuerySet):
     def visible_to(self, user):
         """Limit to runs for a region inside the user's scope ("" = national, seen by national staff)."""
@@ -84,6 +133,9 @@ class RankingRun(Immutable):
     job = models.OneToOneField("core.JobRun", models.PROTECT, null=True, blank=True, related_name="ranking_run",
                                verbose_name=_("job"))
     inputs_sha256 = models.CharField(_("inputs snapshot (SHA-256)"), max_length=64, blank=True)
+    # National cut-points the desil were assigned by; none: desil are ranks within the households scored.
+    cutpoints = models.ForeignKey(CutPointSet, models.PROTECT, null=True, blank=True, related_name="runs",
+                                  verbose_name=_("national cut-points"))
 
     objects = RankingRunQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ import time
 from django.utils.translation import gettext as _
 
 from mutakhir.engines import Engine, EngineError, get_engine
+from mutakhir.ranking.cutpoints import CutPoints
 from mutakhir.ranking.model import PmtModel
 from mutakhir.ranking.sql import build_score_sql
 
@@ -15,8 +16,12 @@ class ScoreError(ValueError):
 
 def score_households(model: PmtModel, data_path, out_path, *, engine: str | Engine = "duckdb",
                      id_column: str = "household_id", region_column: str | None = None,
-                     persons_column: str | None = None, progress=None) -> dict:
-    """Write the scores and ranks of the households in `data_path` to `out_path`; return a summary."""
+                     persons_column: str | None = None, cutpoints: CutPoints | None = None,
+                     progress=None) -> dict:
+    """Write the scores and ranks of the households in `data_path` to `out_path`; return a summary.
+
+    With national `cutpoints`, desil are the national desil of the scores, else ranks within the file.
+    """
     step = progress or (lambda done, total, note: None)
     started = time.perf_counter()
     eng = get_engine(engine) if isinstance(engine, str) else engine
@@ -31,7 +36,7 @@ def score_households(model: PmtModel, data_path, out_path, *, engine: str | Engi
                                  % {"column": name, "option": option})
         absent = [v.name for v in model.variables if v.name not in columns]
         sql = build_score_sql(model, eng.dialect, "households", columns, id_column=id_column,
-                              region_column=region_column, persons_column=persons_column)
+                              region_column=region_column, persons_column=persons_column, cutpoints=cutpoints)
         step(1, 3, "score and rank")
         eng.export(sql, str(out_path))
         step(2, 3, "summarise")

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from mutakhir.core.jobs import start_job
 from mutakhir.engines.duckdb import DuckDBEngine
+from mutakhir.ranking import cutpoints
 from mutakhir.ranking.columns import read_columns
 from mutakhir.ranking.fit import fit_pmt
 from mutakhir.ranking.model import PmtModel
-from mutakhir.ranking.models import PmtModelVersion, PmtSurvey, RankingResult, RankingRun
+from mutakhir.ranking.models import CutPointSet, PmtModelVersion, PmtSurvey, RankingResult, RankingRun
 from mutakhir.ranking.score import score_households
 from mutakhir.ranking.snapshot import REGION_COLUMN, SIZE_COLUMN, snapshot_path, write_snapshot
 from mutakhir.ranking.survey import FitError, FitSettings
@@ -88,25 +89,35 @@ def do_publish_fit(job, *, name: str, note: str = "", actor=None) -> PmtModelVer
     return do_publish_model(job.result["model"], name=name, note=note, actor=actor)
 
 
-def do_start_ranking(user, version: PmtModelVersion, *, engine: str = "duckdb"):
-    """Create the ranking job; its task starts once the transaction commits."""
+def do_start_ranking(user, version: PmtModelVersion, *, engine: str = "duckdb", cutpoint_set=None):
+    """Create the ranking job; its task starts once the transaction commits.
+
+    CutPointsError, before any job, when the cut-points belong to another model.
+    """
     from .tasks import run_ranking_task  # tasks import this module
 
-    return start_job(run_ranking_task, JOB_KIND, user=user, config={"pmt_model": version.pk, "engine": engine})
+    cutpoints.check_model(version.sha256, cutpoint_set)
+    return start_job(run_ranking_task, JOB_KIND, user=user, config={
+        "pmt_model": version.pk, "engine": engine, "cutpoints": cutpoint_set.pk if cutpoint_set else None})
 
 
 def do_run_ranking_job(job, progress) -> dict:
     """Run a ranking job (the task's work): rank the registry with the job's model version."""
     version = PmtModelVersion.objects.get(pk=job.config["pmt_model"])
+    cutpoint_set = CutPointSet.objects.get(pk=job.config["cutpoints"]) if job.config.get("cutpoints") else None
     run = do_rank_registry(version, engine=job.config.get("engine", "duckdb"), actor=job.created_by, job=job,
-                           progress=progress)
+                           progress=progress, cutpoint_set=cutpoint_set)
     return {"run": run.pk, "households": run.households}
 
 
 def do_rank_registry(version: PmtModelVersion, *, engine: str = "duckdb", actor=None, job=None,
-                     progress=None) -> RankingRun:
-    """Snapshot the registry's active households, score and rank them, and store the run."""
+                     progress=None, cutpoint_set=None) -> RankingRun:
+    """Snapshot the registry's active households, score and rank them, and store the run.
+
+    With a `cutpoint_set` (national cut-points of the same model), desil are national, else relative.
+    """
     step = progress or (lambda done, total, note="": None)
+    cutpoints.check_model(version.sha256, cutpoint_set)
     step(0, 5, _("Snapshot of the registry"))
     digest, count = write_snapshot(lambda n: step(0, 5, _("Snapshot: %(n)s households") % {"n": n}))
     if not count:
@@ -117,31 +128,40 @@ def do_rank_registry(version: PmtModelVersion, *, engine: str = "duckdb", actor=
         out = Path(tmp) / "scores.parquet"
         summary = score_households(model, inputs, out, engine=engine, region_column=REGION_COLUMN,
                                    persons_column=SIZE_COLUMN,
+                                   cutpoints=cutpoints.of_set(cutpoint_set) if cutpoint_set else None,
                                    progress=lambda done, total, note: step(1 + done, 5, note))
         step(4, 5, _("Storing the results"))
         run = do_record_ranking(model, out, summary=summary, source=f"registry {digest[:12]}", actor=actor,
                                 persons_weighted=True, pmt_model=version, job=job, inputs_path=inputs,
-                                inputs_sha256=digest)
+                                inputs_sha256=digest, cutpoint_set=cutpoint_set)
     step(5, 5, _("Done"))
     return run
 
 
 def do_rank(model: PmtModel, data_path, *, engine: str = "duckdb", id_column: str = "household_id",
             region_column: str | None = None, persons_column: str | None = None, actor=None,
-            region_code: str = "", progress=None) -> RankingRun:
-    """Score and rank the households of `data_path` and store the run with its results."""
+            region_code: str = "", progress=None, pmt_model=None, cutpoint_set=None) -> RankingRun:
+    """Score and rank the households of `data_path` and store the run with its results.
+
+    `pmt_model`: the published version `model` is (a run of it can publish national cut-points);
+    `cutpoint_set`: national cut-points of the same model to assign desil by.
+    """
+    cutpoints.check_model(pmt_model.sha256 if pmt_model else model_sha256(model.to_dict()), cutpoint_set)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "scores.parquet"
         summary = score_households(model, data_path, out, engine=engine, id_column=id_column,
-                                   region_column=region_column, persons_column=persons_column, progress=progress)
+                                   region_column=region_column, persons_column=persons_column,
+                                   cutpoints=cutpoints.of_set(cutpoint_set) if cutpoint_set else None,
+                                   progress=progress)
         return do_record_ranking(model, out, summary=summary, source=Path(data_path).name, actor=actor,
-                                 region_code=region_code, persons_weighted=bool(persons_column))
+                                 region_code=region_code, persons_weighted=bool(persons_column),
+                                 pmt_model=pmt_model, cutpoint_set=cutpoint_set)
 
 
 @transaction.atomic
 def do_record_ranking(model: PmtModel, scores_path, *, summary: dict, source: str, actor=None,
                       region_code: str = "", persons_weighted: bool = False, pmt_model=None, job=None,
-                      inputs_path=None, inputs_sha256: str = "") -> RankingRun:
+                      inputs_path=None, inputs_sha256: str = "", cutpoint_set=None) -> RankingRun:
     """Store a run and the rows of a scores file (as `mutakhir pmt score` writes it).
 
     With `inputs_path` (a registry snapshot), each result also records the household's village code.
@@ -150,7 +170,8 @@ def do_record_ranking(model: PmtModel, scores_path, *, summary: dict, source: st
     run = RankingRun.objects.create(
         region_code=region_code, model=data, engine=summary["engine"], source=source[:255],
         model_sha256=model_sha256(data), persons_weighted=persons_weighted, households=summary["households"],
-        summary=summary, created_by=actor, pmt_model=pmt_model, job=job, inputs_sha256=inputs_sha256)
+        summary=summary, created_by=actor, pmt_model=pmt_model, job=job, inputs_sha256=inputs_sha256,
+        cutpoints=cutpoint_set)
     engine = DuckDBEngine()
     try:
         engine.load("scores", str(scores_path))

@@ -8,11 +8,14 @@ unseen:area). A model with area effects adds its area's offset to the score (a L
 of offsets; 0 for an area not in the file).
 Ranks use the score rounded to 6 decimals; households with equal scores share their percentile and desil
 (the cumulative weight includes all ties), so the result does not depend on row order or engine.
+With national cut-points (ranking/cutpoints.py), desil is instead the national desil the score falls in
+(the percentile stays the rank within the file).
 """
 
 # ruff: noqa: S608 -- identifiers are quoted by the dialect and values written as escaped literals.
 
 from mutakhir.engines.base import Dialect
+from mutakhir.ranking.cutpoints import CutPoints, desil_sql
 from mutakhir.ranking.model import AREA_FLAG, POOLED, PmtModel, Variable
 
 CUMULATIVE = "ORDER BY score RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
@@ -140,8 +143,8 @@ def build_area_key_sql(model: PmtModel) -> str:
 
 def build_score_sql(model: PmtModel, d: Dialect, source: str, columns: dict[str, str], *,
                     id_column: str = "household_id", region_column: str | None = None,
-                    persons_column: str | None = None) -> str:
-    """Return the query that scores and ranks every household of view `source`."""
+                    persons_column: str | None = None, cutpoints: CutPoints | None = None) -> str:
+    """Return the query that scores and ranks every household of view `source` (desil by `cutpoints` if any)."""
     typed = build_typed_sql(model, d, source, columns, id_column=id_column, region_column=region_column,
                             persons_column=persons_column)
     values, bads, flags = [], [], []
@@ -171,16 +174,18 @@ def build_score_sql(model: PmtModel, d: Dialect, source: str, columns: dict[str,
         area_join = " LEFT JOIN area ON feat.ak = area.an"
         area_flag = f", CASE WHEN au IS NULL THEN {d.string(AREA_FLAG)} END"
         area_term = " + COALESCE(au, 0e0)"
+    carry = ", reg" if cutpoints and cutpoints.regions else ""  # per-region cut-points read the region code
+    desil = desil_sql(cutpoints, d) if cutpoints else "GREATEST(1, LEAST(10, CEIL(10e0 * cum / tot)))"
     return f"""WITH typed AS ({typed}),
 coef AS ({build_coefficients_sql(model, d)}),{area_table}
-feat AS (SELECT hid, {group} AS grp, {area_key}CASE WHEN {no_weight} THEN 1e0 ELSE pers END AS w,
+feat AS (SELECT hid{carry}, {group} AS grp, {area_key}CASE WHEN {no_weight} THEN 1e0 ELSE pers END AS w,
   {build_match_sql(model, d)} AS me, {', '.join(values)}, {problems} AS issues FROM typed),
-scored AS (SELECT hid, grp, w, mk, NULLIF(concat_ws(';', issues, fb{area_flag}), '') AS flags,
+scored AS (SELECT hid{carry}, grp, w, mk, NULLIF(concat_ws(';', issues, fb{area_flag}), '') AS flags,
   ROUND({build_linear_sql(model, d)}{area_term}, 6) AS score
   FROM feat JOIN coef ON feat.me = coef.me{area_join}),
 ranked AS (SELECT *, SUM(w) OVER ({CUMULATIVE}) AS cum, SUM(w) OVER () AS tot,
   SUM(w) OVER (PARTITION BY grp {CUMULATIVE}) AS rcum, SUM(w) OVER (PARTITION BY grp) AS rtot FROM scored)
 SELECT hid AS household_id, score, ROUND(100e0 * cum / tot, 4) AS percentile,
-  CAST(GREATEST(1, LEAST(10, CEIL(10e0 * cum / tot))) AS INT) AS desil,
+  CAST({desil} AS INT) AS desil,
   ROUND(100e0 * rcum / rtot, 4) AS region_percentile, grp AS region, mk AS model_region, flags
 FROM ranked"""

@@ -14,4 +14,6 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run, name="run"),
     path("runs/<int:pk>/movers/", views.movers, name="movers"),
     path("runs/<int:pk>/movers.csv", views.movers_csv, name="movers_csv"),
+    path("runs/<int:pk>/cutpoints.json", views.cutpoints_publish, name="cutpoints_publish"),
+    path("cutpoints/import/", views.cutpoints_import, name="cutpoints_import"),
 ]

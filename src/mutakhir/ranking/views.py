@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from mutakhir.core.models import JobRun
 from mutakhir.core.numbers import small_int
 from mutakhir.core.spreadsheets import CsvWriter
 
-from . import access, compare, services
+from . import access, compare, cutpoints, services
 from .forms import SURVEY_MAX_BYTES, FitForm, PublishForm, SurveyForm
 from .model import ModelError
 from .survey import FitError
@@ -66,6 +66,8 @@ def index(request):
         "jobs": JobRun.objects.visible_to(user).filter(kind=services.JOB_KIND, state__in=["queued", "running"])
         if access.can_manage(user) else [],
         "can_manage": access.can_manage(user),
+        "cutpoint_sets": access.cutpoints_for(user).select_related("imported_by")[:20],
+        "can_import_cutpoints": access.can_import_cutpoints(user),
     })
 
 
@@ -148,7 +150,13 @@ def _report(model: dict) -> dict:
 def start(request):
     _require(access.can_manage(request.user))
     version = access.get_model_for_user(request.user, small_int(request.POST.get("pmt_model", "")))
-    job = services.do_start_ranking(request.user, version)
+    chosen = request.POST.get("cutpoints", "")
+    points = get_object_or_404(access.cutpoints_for(request.user), pk=small_int(chosen)) if chosen else None
+    try:
+        job = services.do_start_ranking(request.user, version, cutpoint_set=points)
+    except cutpoints.CutPointsError as exc:
+        messages.error(request, str(exc))
+        return redirect("ranking:index")
     return redirect("ranking:job", pk=job.pk)
 
 
@@ -169,7 +177,46 @@ def run(request, pk):
     return render(request, "ranking/run.html", {
         "run": obj, "desil": [(d, counts.get(d, 0)) for d in range(1, 11)], "total": sum(counts.values()),
         "previous": compare.previous_run(obj), "can_read_results": access.can_read_results(request.user),
+        "can_publish_cutpoints": access.can_manage(request.user) and obj.pmt_model_id is not None,
+        "coverage": cutpoints.coverage(),
     })
+
+
+@login_required
+def cutpoints_publish(request, pk):
+    """Download the run's national cut-points, signed with this installation's national key."""
+    _require(access.can_manage(request.user))
+    obj = access.get_run_for_user(request.user, pk)
+    try:
+        data = cutpoints.publish(obj)
+    except cutpoints.CutPointsError as exc:
+        messages.error(request, str(exc))
+        return redirect("ranking:run", pk=obj.pk)
+    response = HttpResponse(data, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="cutpoints-run-{obj.pk}.json"'
+    return response
+
+
+class CutPointsForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Cut-points file (JSON, signed by the national team)"))
+
+
+@login_required
+@body_limit(lambda: cutpoints.MAX_BYTES + 64 * 1024)
+def cutpoints_import(request):
+    """Import the national cut-points from their signed file: the signature and the model are checked."""
+    _require(access.can_import_cutpoints(request.user))
+    form = CutPointsForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = cutpoints.import_cutpoints(form.cleaned_data["file"].read(), actor=request.user)
+        except cutpoints.CutPointsError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("Imported %(cutpoints)s: runs of this model can now use national desil.")
+                             % {"cutpoints": imported})
+            return redirect("ranking:index")
+    return render(request, "ranking/cutpoints_import.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def _comparison(request, pk):

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from mutakhir.ranking.cutpoints import coverage as coverage_desil
 from mutakhir.ranking.models import RankingResult
 from mutakhir.registry.models import Member
 
 from . import access
 from .models import BeneficiaryList, Entry
 
-POOR_DESIL = 4  # "estimated poor": the bottom 40% (desil 1-4), the usual PKH/BPNT line
 BAR_WIDTH, CHART_HEIGHT = 36, 160
 
 
@@ -39,7 +39,8 @@ def desil_figures(user, run) -> list[dict]:
 def coverage(user, run) -> list[dict]:
     """Return per program, from its latest list on `run`, the households listed and the estimated poor covered."""
     results = RankingResult.objects.visible_to(user).filter(run=run)
-    poor = results.filter(desil__lte=POOR_DESIL)
+    top = coverage_desil()  # "estimated poor": desil 1..N of the national coverage (1-4: the old BDT 40%)
+    poor = results.filter(desil__lte=top)
     poor_n = poor.count()
     rows = []
     for program in access.programs_for(user):
@@ -50,7 +51,7 @@ def coverage(user, run) -> list[dict]:
         listed = access.entries_for(user, blist).filter(status__in=[Entry.Status.SELECTED, Entry.Status.GRACE])
         ids = listed.values("household_id")
         figures = results.filter(household_id__in=ids).aggregate(
-            listed=Count("pk"), poor=Count("pk", filter=Q(desil__lte=POOR_DESIL)))
+            listed=Count("pk"), poor=Count("pk", filter=Q(desil__lte=top)))
         rows.append({"program": program.name, "list": blist.pk, "listed": figures["listed"],
                      "poor_covered": figures["poor"], "poor": poor_n,
                      "coverage": round(100 * figures["poor"] / poor_n, 1) if poor_n else None,

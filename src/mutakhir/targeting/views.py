@@ -19,6 +19,7 @@ from mutakhir.core.downloads import attachment, download_with_reason
 from mutakhir.core.models import JobRun
 from mutakhir.core.numbers import small_int
 from mutakhir.core.spreadsheets import CsvWriter
+from mutakhir.ranking.cutpoints import coverage as coverage_desil
 from mutakhir.ranking.models import RankingResult, RankingRun
 from mutakhir.registry.models import Household
 
@@ -270,7 +271,7 @@ def dashboard_page(request):
         "household_bars": dashboard.bars([(str(r["desil"]), r["households"]) for r in desils]),
         "people_bars": dashboard.bars([(str(r["desil"]), r["people"]) for r in desils]),
         "chart_height": dashboard.CHART_HEIGHT, "chart_width": 10 * (dashboard.BAR_WIDTH + 8) + 8,
-        "bar_width": dashboard.BAR_WIDTH, "poor_desil": dashboard.POOR_DESIL})
+        "bar_width": dashboard.BAR_WIDTH, "poor_desil": coverage_desil()})
 
 
 @login_required

@@ -15,6 +15,7 @@ from rich.table import Table
 from mutakhir.accounts.demo import DEMO_TOTP_SECRET, create_demo_users
 from mutakhir.accounts.twofactor import TWO_FACTOR_ROLES
 from mutakhir.core import signing
+from mutakhir.ranking import cutpoints
 from mutakhir.ranking.columns import default_settings, read_columns
 from mutakhir.ranking.fit import fit_pmt
 from mutakhir.ranking.models import PmtModelVersion
@@ -85,10 +86,16 @@ def open_demo_period(district_code: str, registrations: Path) -> UpdatePeriod:
 
 def trust_demo_key(district_code: str) -> None:
     """Give the district its package signing key and trust it here: the demo is district and national team in one
-    installation, so a package sent from a decree page lands in the national inbox at once."""
+    installation, so a package sent from a decree page lands in the national inbox at once, and national
+    cut-points downloaded from a run page can be imported here."""
     if not signing.key_path(district_code).exists():
         signing.create_key(district_code)
     trust_key(district_code, signing.public_key(district_code))
+    if not signing.key_path(cutpoints.NATIONAL_KEY).exists():  # the national team's, which signs cut-points
+        signing.create_key(cutpoints.NATIONAL_KEY)
+    cutpoints.trust_national_key(signing.public_key(cutpoints.NATIONAL_KEY))
+
+
 def publish_demo_model(survey: Path) -> PmtModelVersion:
     """Fit the PMT on the synthetic survey with the fit page's suggested settings and publish it (once), so that
     a ranking run and a program list work right after `make demo`, as after a national team's fit in the app."""
