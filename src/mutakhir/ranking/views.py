@@ -202,9 +202,10 @@ class CutPointsForm(forms.Form):
 
 
 @login_required
-@body_limit(lambda: cutpoints.MAX_BYTES + 64 * 1024)
 def cutpoints_import(request):
-    """Import the national cut-points from their signed file: the signature and the model are checked."""
+    """Import the national cut-points from their signed file: the signature and the model are checked.
+
+    The file is at most 1 MB (cutpoints.MAX_BYTES, read through core/jsoninput): the default body limit holds it."""
     _require(access.can_import_cutpoints(request.user))
     form = CutPointsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
