@@ -22,15 +22,17 @@ from mutakhir.ranking.models import PmtSurvey
 from mutakhir.ranking.services import do_rank_registry
 from mutakhir.regions.loader import LOKAL_SOURCE, load_regions, lokal_rows
 from mutakhir.registry.exchange.columns import HOUSEHOLDS, MEMBERS
+from mutakhir.targeting.models import ProgramVersion
 from mutakhir.targeting.services import do_build_list, do_seed_programs
 
-from .crawl import english_in, visible_text
+from .crawl import WORD, english_in, visible_text
 
 DISTRICT = "1901"
 # An import template or an exchange-format export names the format's columns (name, sex, ...): they stay.
 COLUMNS = frozenset(c.name for c in HOUSEHOLDS + MEMBERS)
 SKIPPED_PREFIXES = ("admin/", "i18n/", "api/openapi.json", "static/")  # Django's admin, the language switch
 # The fit pages name the uploaded survey's own columns beside their labels: the analyst looks for them in the file.
+# A list's reasons quote its program's rule as the program manager wrote it (any, not, member.age): those words stay.
 FIT_PAGES = "/ranking/fit/"
 ARGUMENTS = {}  # pattern name -> function(data) -> list of kwargs; filled below
 
@@ -285,6 +287,15 @@ def _arguments():
     }
 
 
+def _with_export(client, url, response):
+    """The page, and where it asks why before a download (core/downloads.py), the file it then sends."""
+    yield response
+    if any(t.name == "core/export_reason.html" for t in response.templates):
+        sent = client.post(url, {"reason": "Pemeriksaan bahasa antarmuka"}, HTTP_ACCEPT_LANGUAGE="id")
+        assert sent.status_code == 200, f"{url}: the download after a reason answered {sent.status_code}"
+        yield sent
+
+
 def _read(response) -> str:
     """Return the user-visible text of a page or an export (CSV, XLSX, PDF)."""
     kind = response.get("Content-Type", "")
@@ -308,6 +319,7 @@ def test_no_page_or_export_shows_english_in_the_indonesian_interface(district, c
     users = {role: User.objects.get(username=f"demo-{role.value.replace('_', '-')}") for role in Role}
     findings, unfilled, read, statuses = {}, [], 0, []
     survey_columns = frozenset(c["name"] for survey in PmtSurvey.objects.all() for c in survey.columns)
+    rule_words = frozenset(WORD.findall(" ".join(ProgramVersion.objects.values_list("rule", flat=True))))
     for route, name, _pattern in _patterns(get_resolver().url_patterns):
         if route.startswith(SKIPPED_PREFIXES):
             continue
@@ -326,10 +338,12 @@ def test_no_page_or_export_shows_english_in_the_indonesian_interface(district, c
                 if response.status_code != 200:
                     continue
                 read += 1
-                page = "html" in response.get("Content-Type", "")
-                allowed = (frozenset() if page else COLUMNS) | (survey_columns if url.startswith(FIT_PAGES) else set())
-                for line in english_in(_read(response), identifiers=page, allowed=allowed):
-                    findings.setdefault(line, f"{url} ({role.value if role else 'anonymous'})")
+                fit_columns = survey_columns if url.startswith(FIT_PAGES) else rule_words
+                for shown in _with_export(client, url, response):
+                    page = "html" in shown.get("Content-Type", "")
+                    allowed = (frozenset() if page else COLUMNS) | fit_columns
+                    for line in english_in(_read(shown), identifiers=page, allowed=allowed):
+                        findings.setdefault(line, f"{url} ({role.value if role else 'anonymous'})")
     report = "\n".join(f"{where}: {line}" for line, where in sorted(findings.items(), key=lambda kv: kv[1]))
     assert read > 100, f"only {read} pages and exports read: {statuses}"
     assert not findings, f"English in the Indonesian interface ({len(findings)}):\n{report}"

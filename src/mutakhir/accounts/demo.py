@@ -18,6 +18,12 @@ from .twofactor import DEVICE_NAME, TWO_FACTOR_ROLES
 DEMO_PASSWORD = "mutakhir-demo"  # noqa: S105 - printed by `make demo`, DEBUG only
 DEMO_TOTP_KEY = b"mutakhir-demo-totp-1".hex()  # printed by `make demo` too; demo accounts only
 DEMO_TOTP_SECRET = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+# A person's name for each demo account: the header shows the name beside the role, so the role is not the name.
+DEMO_NAMES = {
+    Role.REGISTRAR: ("Siti", "Rahmawati"), Role.PSM: ("Agus", "Setiawan"), Role.TKSK: ("Dewi", "Lestari"),
+    Role.DISTRICT_OPERATOR: ("Budi", "Santoso"), Role.DISTRICT_HEAD: ("Ratna", "Sari"),
+    Role.NATIONAL: ("Andi", "Wijaya"), Role.PROGRAM_MANAGER: ("Rina", "Kusuma"), Role.AUDITOR: ("Yusuf", "Hidayat"),
+}
 
 
 @transaction.atomic
@@ -34,8 +40,8 @@ def create_demo_users(district_code: str = "1901", password: str = DEMO_PASSWORD
     for role in Role:
         username = f"demo-{role.value.replace('_', '-')}"
         user, _ = User.objects.update_or_create(username=username, defaults={
-            "role": role, "region": regions[role], "is_active": True, "first_name": "Demo",
-            "last_name": str(role.label).split(" (")[0]})
+            "role": role, "region": regions[role], "is_active": True, "first_name": DEMO_NAMES[role][0],
+            "last_name": DEMO_NAMES[role][1]})
         user.set_password(password)
         user.save(update_fields=["password"])
         TOTPDevice.objects.filter(user=user).delete()

@@ -99,7 +99,8 @@ def _entry(code: str, level: str, n: int, parent: str, need: int) -> RegionModel
     if n >= need:
         return RegionModel(code, level=level, n=n, parent=parent)
     return RegionModel(code, level=level, n=n, uses=parent,
-                       reason=f"{n} observations, fewer than the {need} needed (coefficients or --min-obs)")
+                       reason=_("%(n)s observations, fewer than the %(need)s needed (coefficients or --min-obs)")
+                       % {"n": n, "need": need})
 
 
 def group_stats(X, y, w, row_group, n_groups: int, folds, k: int):

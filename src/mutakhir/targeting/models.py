@@ -1,5 +1,7 @@
 """Programs with versioned criteria, and the beneficiary lists drawn from ranking runs."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +94,12 @@ class EntryQuerySet(models.QuerySet):
         return filter_visible(self, user, "region_code")
 
 
+# The engine's fixed phrases with numbers in them (targeting/sql.py), read back to be said in the reader's language.
+GRACE_REASON = re.compile(r"grace band: on the previous list, percentile within (?P<points>[\d.]+) points of the "
+                          r"cut-off")
+BEYOND_REASON = re.compile(r"beyond the quota of (?P<region>\w+) \(rank (?P<rank>\d+) of (?P<quota>\d+)\)")
+
+
 class Entry(models.Model):
     """A household (or person) of a list: listed, kept by the grace band, just outside, or gone since last time."""
 
@@ -133,9 +141,18 @@ class Entry(models.Model):
         return str(self.CHANGES.get(self.change, self.change))
 
     def get_reason_display(self) -> str:
-        """The engine's reason in words where it is a fixed phrase; a rule's clauses stay as written."""
-        if self.reason.startswith("not: "):
-            return _("does not meet: %(clauses)s") % {"clauses": self.reason[len("not: "):]}
-        if self.reason == "no quota for this region":
-            return str(_("no quota for this region"))
-        return self.reason
+        return reason_display(self.reason)
+
+
+def reason_display(reason: str) -> str:
+    """The engine's reason in words where it is a fixed phrase; a rule's clauses stay as written."""
+    if reason.startswith("not: "):
+        return _("does not meet: %(clauses)s") % {"clauses": reason[len("not: "):]}
+    if reason == "no quota for this region":
+        return str(_("no quota for this region"))
+    if grace := GRACE_REASON.fullmatch(reason):
+        return _("grace band: on the previous list, percentile within %(points)s points of the cut-off") % {
+            "points": grace["points"]}
+    if beyond := BEYOND_REASON.fullmatch(reason):
+        return _("beyond the quota of %(region)s (rank %(rank)s of %(quota)s)") % beyond.groupdict()
+    return reason

@@ -26,7 +26,7 @@ from mutakhir.registry.models import Household
 from . import access, dashboard, services
 from .exports import pdf_bytes, xlsx_bytes
 from .lists import ListError
-from .models import Entry, Unit
+from .models import Entry, Unit, reason_display
 from .rules import RuleError, parse
 from .rules.ast import to_text
 from .rules.evaluate import explain
@@ -227,14 +227,22 @@ def _export(user, blist, fmt: str):
         summary = {"regions": regions, "warnings": [], **{k: sum(r[k] for r in regions)
                                                           for k in ("households", "people", "entered", "exited")}}
         return pdf_bytes(summary, str(blist))
-    rows = entries.values_list(*EXPORT_FIELDS).iterator()
+    header = [str(Entry._meta.get_field(name).verbose_name) for name in EXPORT_FIELDS]
+    rows = (_said(row) for row in entries.values_list(*EXPORT_FIELDS).iterator())
     if fmt == "xlsx":
-        return xlsx_bytes(EXPORT_FIELDS, rows)
+        return xlsx_bytes(header, rows)
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _said(row: tuple) -> tuple:
+    """An entry's row for people: its status, change and reason in the reader's language."""
+    *values, status, change, reason = row
+    return (*values, str(Entry.Status(status).label), str(Entry.CHANGES.get(change, change or "")),
+            reason_display(reason))
 
 
 @login_required

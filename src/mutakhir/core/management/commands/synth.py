@@ -4,7 +4,9 @@ Pure files, no database: runs before migrations. Layout and rates: `mutakhir/syn
 `mutakhir/synth/errors.py`, `mutakhir/synth/params.py`.
 """
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from mutakhir.core.progress import progress_bar
 from mutakhir.synth import SynthError, generate
@@ -29,12 +31,13 @@ class Command(BaseCommand):
     def handle(self, *args, households, seed, out, region, registrations, **opts):
         try:
             check_inputs(households, out, region, registrations)
-            with progress_bar("Sintesis / synthesizing", total=STEPS) as advance:
+            with progress_bar(_("Synthesizing"), total=STEPS) as advance:
                 summary = generate(households, seed, out, region, progress=lambda done, total, note: advance(done),
                                    registrations_count=registrations)
         except SynthError as exc:
             raise CommandError(str(exc)) from exc
+        counts = {k: intcomma(v) for k, v in summary.items() if isinstance(v, int)}
         self.stdout.write(self.style.SUCCESS(
-            f"{summary['households']:,} households, {summary['persons']:,} persons; registry "
-            f"{summary['registry_households']:,} households; {summary['registrations']:,} registrations; "
-            f"survey {summary['survey_households']:,}; {summary['seconds']} s -> {out}"))
+            _("%(households)s households, %(persons)s persons; registry %(registry_households)s households; "
+              "%(registrations)s registrations; survey %(survey_households)s; %(seconds)s s -> %(out)s")
+            % {**counts, "seconds": summary["seconds"], "out": out}))
