@@ -112,7 +112,8 @@ def _tree(leaf):
 
 member_rules = _tree(_tests(True))
 quants = st.builds(Quant, st.sampled_from(["any", "all"]), member_rules) | st.builds(
-    Quant, st.just("count"), member_rules, st.sampled_from(["=", ">=", "<"]), st.integers(0, 5).map(float))
+    Quant, st.just("count"), member_rules, st.sampled_from(["=", "!=", "<", "<=", ">", ">="]),
+    st.integers(0, 5).map(float))
 rules = _tree(_tests(False) | quants)
 
 
