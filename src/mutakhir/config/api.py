@@ -8,7 +8,7 @@ from ninja.errors import ValidationError
 from mutakhir.registration.api import router as registration_router
 
 api = NinjaAPI(title="Mutakhir API", version="1", urls_namespace="api",
-               description="Token authentication: `Authorization: Bearer <token>` (see `mutakhir apitoken create`).")
+               description="Token authentication: `Authorization: Bearer <token>`, a token of the endpoint's purpose (the API tokens page, or `mutakhir apitoken create USER --purpose P`). Examples: docs/api.md.")
 api.add_router("/registrations/", registration_router)
 
 
