@@ -177,6 +177,7 @@ def _arguments():
         "ranking:movers": _first(RankingRun),
         "ranking:movers_csv": _first(RankingRun),
         "targeting:program": _first(Program),
+        "targeting:api_columns": _first(Program),
         "complaints:detail": [{"ticket": complaint.ticket}] if complaint else [],
         "job_status": _first(JobRun),
         "registration:import_detail": _first(RegistrationImport),
