@@ -41,6 +41,27 @@ def keys(make_user):
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture
+def drawn(keys, make_household):
+    """Two lists of the token's program (the second drawn after the first), with entries and a head each."""
+    from mutakhir.ranking.models import RankingRun
+    from mutakhir.targeting.models import BeneficiaryList, Entry, ProgramVersion
+
+    program = Program.objects.get(name="PKH")
+    version = ProgramVersion.objects.create(program=program, number=1, rule="desil <= 4")
+    run = RankingRun.objects.create(region_code="", model={}, model_sha256="0" * 64, engine="duckdb", source="t",
+                                    households=3)
+    first = BeneficiaryList.objects.create(version=version, ranking_run=run)
+    second = BeneficiaryList.objects.create(version=version, ranking_run=run, previous=first)
+    for blist, households in ((first, ("A1", "A2")), (second, ("A2", "A3"))):
+        for n, hid in enumerate(households):
+            if not Entry.objects.filter(household_id=hid).exists():
+                make_household(VILLAGE_IN, members=1, household_id=hid)
+            Entry.objects.create(beneficiary_list=blist, household_id=hid, region_code=VILLAGE_IN, score=n, desil=1,
+                                 people=1, status=Entry.Status.SELECTED, change="entered")
+    return first, second
+
+
 def purpose_of(operation) -> str:
     purposes = [tag for tag in operation.tags or [] if tag in TokenPurpose.values]
     assert len(purposes) == 1, f"{operation.label}: tag it with its token's purpose, one of {TokenPurpose.values}"
@@ -60,3 +81,18 @@ def test_api_conforms_to_its_schema(case, keys):
     # Unknown query parameters are ignored, as HTTP APIs do, so "negative" queries made of them get 200.
     headers = {"Authorization": f"Bearer {keys[purpose_of(case.operation)]}"}
     case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance, negative_data_rejection])
+
+
+@pytest.mark.django_db
+def test_list_pulls_with_rows_conform_to_the_schema(keys, drawn):
+    """The generated cases above rarely name a list that exists: these pull real rows, and check them."""
+    first, second = drawn
+    headers = {"Authorization": f"Bearer {keys[TokenPurpose.LISTS]}"}
+    calls = [("/api/lists/", {}, {}), ("/api/lists/{list_id}", {"list_id": second.pk}, {}),
+             ("/api/lists/{list_id}/entries", {"list_id": second.pk}, {"reason": "Penyaluran tahap 1", "page_size": 1}),
+             ("/api/lists/{list_id}/changes", {"list_id": second.pk}, {"reason": "Pemutakhiran", "since": first.pk})]
+    for path, path_parameters, query in calls:
+        case = schema[path]["GET"].Case(path_parameters=path_parameters, query=query)
+        response = case.call_and_validate(headers=headers)
+        assert response.status_code == 200, (path, response.text)
+        assert response.json(), path
