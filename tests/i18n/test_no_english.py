@@ -210,6 +210,8 @@ def _arguments():
         "complaints:act": [{"ticket": complaint.ticket, "action": "answer"}] if complaint else [],
         **{f"api:{name}": [{"number": registration.number}] if registration else []
            for name in ("read_registration", "correct_registration", "withdraw_registration")},
+        **{f"api:{name}": [{"list_id": row["pk"]} for row in lists]
+           for name in ("read_list", "list_entries", "list_changes")},
     }
 
 
