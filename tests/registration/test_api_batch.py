@@ -93,3 +93,9 @@ def test_a_token_for_another_purpose_is_refused(send, make_user, period):
     operator = make_user(Role.DISTRICT_OPERATOR, BANGKA)
     assert send(operator, [household(1)], purpose=TokenPurpose.PACKAGES).status_code == 403
     assert Registration.objects.count() == 0
+
+
+def test_a_row_key_with_control_characters_is_refused_whole(send, registrar):
+    response = send(registrar, [household(1, key="row\x00one")])
+    assert response.status_code == 422  # a NUL byte reached PostgreSQL as a 500
+    assert Registration.objects.count() == 0

@@ -29,6 +29,7 @@ VALIDATION_MESSAGES = {
     "list_type": gettext_lazy("Must be a list."), "model_attributes_type": gettext_lazy("Must be an object."),
     "dict_type": gettext_lazy("Must be an object."), "json_invalid": gettext_lazy("The body is not valid JSON."),
     "too_long": gettext_lazy("Too many items."),
+    "string_pattern_mismatch": gettext_lazy("Not in the expected form."),
     "string_too_long": gettext_lazy("Too long."), "string_too_short": gettext_lazy("Too short."),
     "extra_forbidden": gettext_lazy("Unknown field."), "literal_error": gettext_lazy("Not one of the allowed values."),
     "enum": gettext_lazy("Not one of the allowed values."),

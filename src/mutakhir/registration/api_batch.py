@@ -19,7 +19,8 @@ router = Router(auth=TokenAuth(TokenPurpose.REGISTRATIONS), tags=["registrations
 
 
 class BatchRowIn(RegistrationIn):
-    key: str = Field(..., min_length=1, max_length=120,
+    # Printable ASCII, as the single create's Idempotency-Key header: a NUL byte cannot be stored on PostgreSQL.
+    key: str = Field(..., pattern=r"^[\x20-\x7e]{1,120}$",
                      description="the row's idempotency key: the same key and row sent again answer as the first time")
 
 
