@@ -250,6 +250,7 @@ def _arguments():
         "ranking:movers_csv": _first(RankingRun),
         "ranking:cutpoints_publish": _first(RankingRun),
         "targeting:program": _first(Program),
+        "targeting:api_columns": _first(Program),
         "complaints:detail": [{"ticket": complaint.ticket}] if complaint else [],
         "job_status": _first(JobRun),
         "registration:import_detail": _first(RegistrationImport),
@@ -284,6 +285,8 @@ def _arguments():
         "complaints:act": [{"ticket": complaint.ticket, "action": "answer"}] if complaint else [],
         **{f"api:{name}": [{"number": registration.number}] if registration else []
            for name in ("read_registration", "correct_registration", "withdraw_registration")},
+        **{f"api:{name}": [{"list_id": row["pk"]} for row in lists]
+           for name in ("read_list", "list_entries", "list_changes")},
     }
 
 

@@ -6,10 +6,16 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from mutakhir.registration.api import router as registration_router
+from mutakhir.registration.api_batch import router as registration_batch_router
+from mutakhir.targeting.api import router as lists_router
 
 api = NinjaAPI(title="Mutakhir API", version="1", urls_namespace="api",
-               description="Token authentication: `Authorization: Bearer <token>` (see `mutakhir apitoken create`).")
+               description="Token authentication: `Authorization: Bearer <token>`, a token of the endpoint's purpose "
+                           "(the API tokens page, or `mutakhir apitoken create USER --purpose P`). "
+                           "Examples: docs/api.md.")
 api.add_router("/registrations/", registration_router)
+api.add_router("/registration-batches/", registration_batch_router)
+api.add_router("/lists/", lists_router)
 
 
 # pydantic's messages are English; an API client of an Indonesian deployment reads them in the request's language.
@@ -22,6 +28,8 @@ VALIDATION_MESSAGES = {
     "date_type": gettext_lazy("Must be a date (YYYY-MM-DD)."),
     "list_type": gettext_lazy("Must be a list."), "model_attributes_type": gettext_lazy("Must be an object."),
     "dict_type": gettext_lazy("Must be an object."), "json_invalid": gettext_lazy("The body is not valid JSON."),
+    "too_long": gettext_lazy("Too many items."),
+    "string_pattern_mismatch": gettext_lazy("Not in the expected form."),
     "string_too_long": gettext_lazy("Too long."), "string_too_short": gettext_lazy("Too short."),
     "extra_forbidden": gettext_lazy("Unknown field."), "literal_error": gettext_lazy("Not one of the allowed values."),
     "enum": gettext_lazy("Not one of the allowed values."),
