@@ -46,6 +46,19 @@ def do_create_import(user, agency: str, source: str, sha: str, region_code: str,
                                        created_by=user, job=job)
 
 
+@transaction.atomic
+def do_start_import(user, agency: str, source: str, path: Path, region_code: str) -> SignalImport:
+    """Check an uploaded extract and start its import job (the upload page and the API); SignalError if refused."""
+    from mutakhir.core.jobs import start_job
+
+    from .tasks import import_signals_task  # the task imports this module
+
+    sha = check_import(agency, path, region_code)
+    job = start_job(import_signals_task, "verivali-signals", user=user, region_code=region_code,
+                    config={"path": str(path)})
+    return do_create_import(user, agency, source, sha, region_code, job=job)
+
+
 def do_import(signal_import: SignalImport, path: Path, progress=lambda done, total, note="": None) -> SignalImport:
     """Read the extract into signals, problems and flags; mark the import done, or failed (nothing applied)."""
     try:
