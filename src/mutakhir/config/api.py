@@ -5,11 +5,19 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from mutakhir.core.api import router as jobs_router
+from mutakhir.ranking.api import router as pmt_models_router
 from mutakhir.registration.api import router as registration_router
+from mutakhir.registry.api import router as packages_router
+from mutakhir.verivali.api import router as feeds_router
 
 api = NinjaAPI(title="Mutakhir API", version="1", urls_namespace="api",
                description="Token authentication: `Authorization: Bearer <token>` (see `mutakhir apitoken create`).")
 api.add_router("/registrations/", registration_router)
+api.add_router("/packages/", packages_router)
+api.add_router("/pmt-models/", pmt_models_router)
+api.add_router("/feeds/", feeds_router)
+api.add_router("/jobs/", jobs_router)
 
 
 # pydantic's messages are English; an API client of an Indonesian deployment reads them in the request's language.

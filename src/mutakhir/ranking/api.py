@@ -33,7 +33,7 @@ def as_json(model, *, content: bool = False) -> dict:
 
 @router.get("/", response={200: list[ModelRow], 401: Problem}, summary="List published PMT models")
 def list_models(request, name: str | None = None):
-    """Every published version, by name then newest version first (403-free: nothing for other roles)."""
+    """Every published version, by name then newest version first; other roles than those reading rankings get none."""
     models = access.published_models_for(request.user)
     if name:
         models = models.filter(name=name)

@@ -6,8 +6,10 @@ written in one transaction, so a failure leaves the import marked failed and not
 
 import itertools
 import json
+import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,11 @@ LIVE_FLAG = (SignalFlag.Status.OPEN, SignalFlag.Status.SENT, SignalFlag.Status.S
 
 class SignalError(Exception):
     """An import or a flag decision refused, with a message for the user."""
+
+
+def upload_path() -> Path:
+    """Return a new place for an uploaded extract, kept until its import job has read it."""
+    return Path(settings.MEDIA_ROOT) / "verivali" / f"{uuid.uuid4().hex}.csv"
 
 
 def check_import(agency: str, path: Path, region_code: str) -> str:

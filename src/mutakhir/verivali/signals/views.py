@@ -1,10 +1,8 @@
 """Signal pages: extracts and their import problems, the flag list with dismiss / send to re-verification."""
 
-import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -39,7 +37,7 @@ class UploadForm(forms.Form):
 
 
 def _save(upload) -> Path:
-    return write_private(Path(settings.MEDIA_ROOT) / "verivali" / f"{uuid.uuid4().hex}.csv", upload.chunks())
+    return write_private(services.upload_path(), upload.chunks())
 
 
 @login_required

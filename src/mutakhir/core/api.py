@@ -1,0 +1,39 @@
+"""Background jobs over the API: follow a job an API call started (an import, a package's apply)."""
+
+from datetime import datetime
+
+from ninja import Router, Schema
+
+from mutakhir.registration.schemas import Problem
+from mutakhir.registration.tokens import TokenAuth
+
+from .jobs import job_to_follow
+
+router = Router(auth=TokenAuth(), tags=["jobs"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    state: str
+    finished: bool
+    done: int
+    total: int | None
+    percent: int | None
+    note: str
+    error: str
+    result: dict
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+@router.get("/{pk}", response={200: JobOut, 401: Problem, 404: Problem}, summary="Follow a background job")
+def read_job(request, pk: int):
+    """The job's state and progress, as its page's progress line shows them (the same rule of who may follow it).
+
+    Poll until `finished`; `result` then holds what the job made (e.g. the import's counts)."""
+    job = job_to_follow(request.user, pk)
+    return {"id": job.pk, "kind": job.kind, "state": job.state, "finished": job.is_finished, "done": job.done,
+            "total": job.total, "percent": job.percent, "note": job.note, "error": job.error, "result": job.result,
+            "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at}
