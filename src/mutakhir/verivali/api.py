@@ -105,7 +105,7 @@ def read_upload(request, pk: int):
     return Reply(200, as_json(_upload(request.user, pk)))
 
 
-@router.put("/uploads/{pk}", response={200: UploadOut, 409: ChunkProblem, **ERRORS}, openapi_extra=CHUNK_BODY,
+@router.put("/uploads/{pk}", response={200: UploadOut, **ERRORS, 409: ChunkProblem}, openapi_extra=CHUNK_BODY,
             summary="Write a chunk of an upload")
 @body_limit(lambda: uploads.CHUNK_MAX_BYTES)
 def write_chunk(request, pk: int, offset: int = Query(..., ge=0)):
@@ -118,7 +118,7 @@ def write_chunk(request, pk: int, offset: int = Query(..., ge=0)):
     return Reply(200, as_json(upload))
 
 
-@router.post("/uploads/{pk}/complete", response={202: UploadOut, 409: ChunkProblem, **ERRORS},
+@router.post("/uploads/{pk}/complete", response={202: UploadOut, **ERRORS, 409: ChunkProblem},
              summary="Complete an upload and start its import")
 def complete_upload(request, pk: int):
     """Check size and SHA-256, then start the import as the upload page does; follow `job` at /api/jobs/{job}."""
