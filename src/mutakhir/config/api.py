@@ -12,7 +12,7 @@ from mutakhir.registry.api import router as packages_router
 from mutakhir.verivali.api import router as feeds_router
 
 api = NinjaAPI(title="Mutakhir API", version="1", urls_namespace="api",
-               description="Token authentication: `Authorization: Bearer <token>` (see `mutakhir apitoken create`).")
+               description="Token authentication: `Authorization: Bearer <token>`, a token of the endpoint's purpose (the API tokens page, or `mutakhir apitoken create USER --purpose P`). Examples: docs/api.md.")
 api.add_router("/registrations/", registration_router)
 api.add_router("/packages/", packages_router)
 api.add_router("/pmt-models/", pmt_models_router)

@@ -4,6 +4,8 @@ Every registration records its channel, who entered it and when; every change is
 table (django-simple-history). Status changes go through `flows.py` and `services.py` only.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -243,24 +245,59 @@ class RegistrationImport(models.Model):
         return f"{self.source} ({self.dataset_sha256[:12]})"
 
 
+class TokenPurpose(models.TextChoices):
+    """What a token may be used for: one system, one job, so a leaked key opens one door only."""
+
+    REGISTRATIONS = "registrations", _("Registrations from a village system")
+    LISTS = "lists", _("Beneficiary lists for a program system")
+    FEEDS = "feeds", _("Civil-registry and agency feeds")
+    PACKAGES = "packages", _("District and national packages")
+
+
+API_TOKEN_DAYS = 90  # default lifetime; a token never lives longer than API_TOKEN_MAX_DAYS
+API_TOKEN_MAX_DAYS = 365
+
+
+def default_token_expiry():
+    return timezone.now() + timedelta(days=API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A personal API token: only its SHA-256 is stored; it acts with its user's role and scope."""
+    """A personal API token: only its SHA-256 is stored; it acts with its user's role and scope, for one purpose.
+
+    It lapses at `expires_at` and once revoked; `per_minute` bounds its requests (registration/tokens.py).
+    A `lists` token is bound to one program: a program system reads its own program's lists only.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens",
                              verbose_name=_("user"))
     name = models.CharField(_("name"), max_length=80, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=TokenPurpose.choices,
+                               default=TokenPurpose.REGISTRATIONS)
+    program = models.ForeignKey("targeting.Program", models.CASCADE, null=True, blank=True, related_name="+",
+                                verbose_name=_("program"))
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     prefix = models.CharField(_("prefix"), max_length=8)
+    per_minute = models.PositiveIntegerField(_("requests per minute"), default=60,
+                                             validators=[MinValueValidator(1), MaxValueValidator(6000)])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=default_token_expiry)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("revoked by"))
 
     class Meta:
+        ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class IdempotencyKey(models.Model):
