@@ -11,7 +11,7 @@ from mutakhir.decrees import national
 from mutakhir.decrees.dispatch import do_refresh, do_send
 from mutakhir.decrees.models import PackageDispatch
 from mutakhir.ranking.models import PmtModelVersion
-from mutakhir.registration.tokens import create_token
+from mutakhir.registration.models import TokenPurpose
 from mutakhir.registry.inbox_views import PACKAGE_MAX_BYTES
 from mutakhir.registry.models import PackageSubmission
 
@@ -21,11 +21,8 @@ URL = "/api/packages/"
 
 
 @pytest.fixture
-def call(client):
-    def call(method, path, user, body=None, content_type="application/json", **extra):
-        return getattr(client, method)(path, body, content_type=content_type,
-                                       headers={"Authorization": f"Bearer {create_token(user)[1]}"}, **extra)
-    return call
+def call(api_call):
+    return api_call(TokenPurpose.PACKAGES)
 
 
 @pytest.fixture
@@ -156,6 +153,13 @@ def test_the_decree_page_updates_the_status_on_a_click(client, approved, head, s
     page = client.get(reverse("decrees:detail", args=[approved.pk])).content.decode()
     assert "Tanda tangan kurang" in page and 'id="dispatch-answers"' in page
     assert reverse("decrees:refresh_dispatch", args=[approved.pk]) not in page  # nothing more to wait for
+
+
+def test_a_token_of_another_purpose_is_refused(api_call, district, package):
+    feeds = api_call(TokenPurpose.FEEDS)
+    assert feeds("post", URL, district, package, content_type="application/zip").status_code == 403
+    assert feeds("get", "/api/pmt-models/", district).status_code == 403
+    assert not PackageSubmission.objects.exists()
 
 
 def test_published_pmt_models_are_pulled_by_districts(call, district, make_user):

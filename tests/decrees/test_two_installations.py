@@ -30,6 +30,7 @@ import json, os, django
 django.setup()
 from mutakhir.accounts.models import Role, User
 from mutakhir.regions.loader import LOKAL_SOURCE, load_regions, lokal_rows
+from mutakhir.registration.models import TokenPurpose
 from mutakhir.registration.tokens import create_token
 from mutakhir.registry.packages.keys import trust_key
 load_regions(lokal_rows("19"), LOKAL_SOURCE)
@@ -37,7 +38,8 @@ team = User.objects.create_user(username="pokja", password="x-" * 8, role=Role.N
 district = User.objects.create_user(username="dinsos-bangka", password="x-" * 8, role=Role.DISTRICT_OPERATOR,
                                     region_id=os.environ["DISTRICT"])
 trust_key(os.environ["DISTRICT"], os.environ["DISTRICT_PUBLIC_KEY"])
-print(json.dumps({"team": create_token(team)[1], "district": create_token(district)[1]}))
+print(json.dumps({name: create_token(user, purpose=TokenPurpose.PACKAGES)[1]
+                  for name, user in (("team", team), ("district", district))}))
 """
 
 

@@ -9,7 +9,7 @@ from conftest import BANGKA, in_english
 
 from mutakhir.accounts.models import Role
 from mutakhir.core.models import ApiUpload, JobRun
-from mutakhir.registration.tokens import create_token
+from mutakhir.registration.models import TokenPurpose
 from mutakhir.verivali.models import CivilSync, SignalImport
 
 from .signals_data import ELECTRICITY, nik_of, write_csv
@@ -25,11 +25,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def call(client):
-    def call(method, path, user, body=None, content_type="application/json", **extra):
-        return getattr(client, method)(path, body, content_type=content_type,
-                                       headers={"Authorization": f"Bearer {create_token(user)[1]}"}, **extra)
-    return call
+def call(api_call):
+    return api_call(TokenPurpose.FEEDS)
 
 
 @pytest.fixture
@@ -128,6 +125,12 @@ def test_an_upload_and_its_job_belong_to_the_token_s_district(call, operator, ma
     assert JobRun.objects.get(pk=job).region_code == BANGKA
     assert call("get", f"/api/jobs/{job}", other).status_code == 404
     assert call("get", f"/api/jobs/{job}", make_user(Role.REGISTRAR, "1901011001")).status_code == 404
+
+
+def test_a_token_of_another_purpose_is_refused(api_call, operator):
+    data = b"x,y\n"
+    packages = api_call(TokenPurpose.PACKAGES)
+    assert declare(packages, operator, data).status_code == 403 and not ApiUpload.objects.exists()
 
 
 def test_only_the_roles_of_the_upload_pages_may_upload(call, make_user):

@@ -4,12 +4,13 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
+from mutakhir.registration.models import TokenPurpose
 from mutakhir.registration.schemas import Problem
 from mutakhir.registration.tokens import TokenAuth
 
 from .jobs import job_to_follow
 
-router = Router(auth=TokenAuth(), tags=["jobs"])
+router = Router(auth=TokenAuth(purpose=TokenPurpose.FEEDS), tags=["jobs"])
 
 
 class JobOut(Schema):

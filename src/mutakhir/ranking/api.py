@@ -5,12 +5,13 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from mutakhir.registration.models import TokenPurpose
 from mutakhir.registration.schemas import Problem
 from mutakhir.registration.tokens import TokenAuth
 
 from . import access
 
-router = Router(auth=TokenAuth(), tags=["pmt-models"])
+router = Router(auth=TokenAuth(purpose=TokenPurpose.PACKAGES), tags=["pmt-models"])
 
 
 class ModelRow(Schema):

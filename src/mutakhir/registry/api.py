@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
 from mutakhir.core.bodylimit import body_limit
+from mutakhir.registration.models import TokenPurpose
 from mutakhir.registration.schemas import Problem
 from mutakhir.registration.tokens import TokenAuth
 
@@ -20,7 +21,7 @@ from .models import PackageSubmission
 from .packages import PackageError
 from .packages.inbox import acknowledgement, do_refuse, do_start_apply, package_district, receive
 
-router = Router(auth=TokenAuth(), tags=["packages"])
+router = Router(auth=TokenAuth(purpose=TokenPurpose.PACKAGES), tags=["packages"])
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem}
 PACKAGE_BODY = {"requestBody": {"required": True, "content": {
     "application/zip": {"schema": {"type": "string", "format": "binary"}},

@@ -16,6 +16,7 @@ from ninja.responses import Status as Reply
 from mutakhir.core import uploads
 from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.models import ApiUpload
+from mutakhir.registration.models import TokenPurpose
 from mutakhir.registration.schemas import Problem
 from mutakhir.registration.tokens import TokenAuth
 
@@ -27,7 +28,7 @@ from .signals import services as signals
 from .signals.views import MAX_BYTES as SIGNAL_MAX_BYTES
 from .sync_views import max_extract_bytes
 
-router = Router(auth=TokenAuth(), tags=["feeds"])
+router = Router(auth=TokenAuth(purpose=TokenPurpose.FEEDS), tags=["feeds"])
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem}
 Kind = ApiUpload.Kind
 CHUNK_BODY = {"requestBody": {"required": True, "content": {
