@@ -93,6 +93,8 @@ def test_a_damaged_file_is_sent_again_from_byte_zero(call, operator):
     damaged = call("post", f"{URL}{pk}/complete", operator)
     assert damaged.status_code == 409 and damaged.json()["expected_offset"] == 0
     assert call("get", f"{URL}{pk}", operator).json()["received"] == 0 and not SignalImport.objects.exists()
+    Path(ApiUpload.objects.get(pk=pk).path).unlink()  # `mutakhir purge` took the upload left behind
+    assert put(call, operator, pk, 0, data).status_code == 409
 
 
 def test_a_civil_extract_starts_the_district_sync(call, operator):

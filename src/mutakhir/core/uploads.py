@@ -4,7 +4,8 @@ A large extract cannot travel in one request (the API's bodies are small, and a 
 start it over). The client writes chunks in order; a chunk at the wrong offset is refused with the offset
 expected, so after a failure the client reads the upload's `received` and carries on from there. Complete
 checks the size and the SHA-256 and moves the file to where the upload page would have put it; the caller
-then starts that page's job on it.
+then starts that page's job on it. An upload left unfinished is deleted with the other uploads left behind
+(`mutakhir purge`, 2 days after its last chunk).
 """
 
 import hashlib
@@ -56,6 +57,8 @@ def do_write_chunk(upload: ApiUpload, offset: int, data: bytes) -> ApiUpload:
         current = ApiUpload.objects.select_for_update().get(pk=upload.pk)
         if current.completed_at:
             raise UploadError(_("This upload is complete: it takes no more chunks."))
+        if not Path(current.path).exists():  # `mutakhir purge` deletes uploads left for 2 days
+            raise UploadError(_("This upload was left unfinished too long and its file deleted: start a new one."))
         if offset != current.received:
             raise UploadError(_("The next chunk starts at byte %(n)s.") % {"n": current.received}, current.received)
         if not data or offset + len(data) > current.size:
