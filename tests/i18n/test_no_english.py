@@ -214,7 +214,7 @@ def _arguments():
         "decrees:refresh_dispatch": _first(Decree, status="approved"),
         **{f"api:{name}": _first(PackageSubmission) for name in ("read_package", "apply_package", "refuse_package")},
         "api:read_model": [{"name": m.name, "version": m.version} for m in PmtModelVersion.objects.all()[:1]],
-        **{f"api:{name}": _first(ApiUpload) for name in ("read_upload", "complete_upload")},
+        **{f"api:{name}": _first(ApiUpload) for name in ("read_upload", "write_chunk", "complete_upload")},
         "api:read_job": _first(JobRun),
         **{f"api:{name}": [{"number": registration.number}] if registration else []
            for name in ("read_registration", "correct_registration", "withdraw_registration")},
