@@ -181,6 +181,7 @@ def _arguments():
         "ranking:movers": _first(RankingRun),
         "ranking:movers_csv": _first(RankingRun),
         "targeting:program": _first(Program),
+        "targeting:api_columns": _first(Program),
         "complaints:detail": [{"ticket": complaint.ticket}] if complaint else [],
         "job_status": _first(JobRun),
         "registration:import_detail": _first(RegistrationImport),
@@ -218,6 +219,8 @@ def _arguments():
         "api:read_job": _first(JobRun),
         **{f"api:{name}": [{"number": registration.number}] if registration else []
            for name in ("read_registration", "correct_registration", "withdraw_registration")},
+        **{f"api:{name}": [{"list_id": row["pk"]} for row in lists]
+           for name in ("read_list", "list_entries", "list_changes")},
     }
 
 

@@ -85,7 +85,8 @@ def test_the_command_creates_lists_and_revokes(make_user):
 def test_the_page_shows_a_new_key_once_and_revokes_it(client, registrar):
     client.force_login(registrar)
     assert "/accounts/api-tokens/" in client.get("/").content.decode()  # the menu links to it
-    response = client.post("/accounts/api-tokens/", {"name": "OpenSID", "purpose": "registrations", "days": "30"})
+    response = client.post("/accounts/api-tokens/", {"name": "OpenSID", "purpose": "registrations", "days": "30"},
+                           follow=True)
     token = ApiToken.objects.get(user=registrar)
     key = response.context["key"]
     assert key.startswith(token.prefix) and key in response.content.decode()

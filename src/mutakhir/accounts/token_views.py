@@ -30,22 +30,30 @@ class TokenCreateForm(forms.Form):
         self.fields["program"].queryset = programs_for(user)
 
 
+NEW_KEY = "new_api_token_key"  # the session holds a new key only from the create to the next page shown
+
+
 @login_required
 def tokens_page(request):
-    """List the tokens the user may see; on a valid POST create one and show its key this once."""
+    """List the tokens the user may see; a valid POST creates one, whose key the next page shows this once.
+
+    Post, then redirect: reloading the page shows the list again and does not make a second token.
+    """
     form = TokenCreateForm(request.user, request.POST or None)
-    key = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             _token, key = create_token(request.user, data["name"], purpose=data["purpose"], days=data["days"],
                                        program=data["program"] if data["purpose"] == TokenPurpose.LISTS else None)
-            form = TokenCreateForm(request.user)
         except TokenError as exc:
             form.add_error(None, str(exc))
+        else:
+            request.session[NEW_KEY] = key
+            return redirect("api_tokens")
     tokens = tokens_for(request.user).select_related("user", "program", "revoked_by")
-    return render(request, "accounts/api_tokens.html", {"form": form, "key": key, "tokens": tokens,
-                                                        "can_create": bool(purposes_for(request.user))})
+    return render(request, "accounts/api_tokens.html", {
+        "form": form, "key": request.session.pop(NEW_KEY, None), "tokens": tokens,
+        "can_create": bool(purposes_for(request.user))})
 
 
 @login_required

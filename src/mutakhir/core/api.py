@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from ninja import Path as PathParam
 from ninja import Router, Schema
 
 from mutakhir.registration.models import TokenPurpose
@@ -10,7 +11,7 @@ from mutakhir.registration.tokens import TokenAuth
 
 from .jobs import job_to_follow
 
-router = Router(auth=TokenAuth(purpose=TokenPurpose.FEEDS), tags=["jobs"])
+router = Router(auth=TokenAuth(purpose=TokenPurpose.FEEDS), tags=["feeds", "jobs"])
 
 
 class JobOut(Schema):
@@ -30,7 +31,7 @@ class JobOut(Schema):
 
 
 @router.get("/{pk}", response={200: JobOut, 401: Problem, 404: Problem}, summary="Follow a background job")
-def read_job(request, pk: int):
+def read_job(request, pk: int = PathParam(..., ge=1, le=2**63 - 1)):
     """The job's state and progress, as its page's progress line shows them (the same rule of who may follow it).
 
     Poll until `finished`; `result` then holds what the job made (e.g. the import's counts)."""

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
+from ninja import Path as PathParam
 from ninja import Router, Schema
 
 from mutakhir.registration.models import TokenPurpose
@@ -11,7 +12,7 @@ from mutakhir.registration.tokens import TokenAuth
 
 from . import access
 
-router = Router(auth=TokenAuth(purpose=TokenPurpose.PACKAGES), tags=["pmt-models"])
+router = Router(auth=TokenAuth(purpose=TokenPurpose.PACKAGES), tags=["packages", "pmt-models"])
 
 
 class ModelRow(Schema):
@@ -43,7 +44,8 @@ def list_models(request, name: str | None = None):
 
 @router.get("/{name}/{version}", response={200: ModelOut, 401: Problem, 404: Problem},
             summary="Pull one PMT model file")
-def read_model(request, name: str, version: int):
+def read_model(request, name: str = PathParam(..., max_length=80),
+               version: int = PathParam(..., ge=1, le=2**31 - 1)):
     """The model file as published; `sha256` is over its canonical JSON (sorted keys), as the ranking runs record."""
     return as_json(get_object_or_404(access.published_models_for(request.user), name=name, version=version),
                    content=True)

@@ -15,7 +15,7 @@ from mutakhir.core.models import PersonalDataAccess
 from . import flows
 from .access import get_registration_for_user, registrations_for
 from .guard import GuardLimited, log_outside
-from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel, IdempotencyKey, Status
+from .models import HOUSEHOLD_FIELDS, MEMBER_FIELDS, Channel, IdempotencyKey, Status, TokenPurpose
 from .schemas import Problem, RegistrationIn, RegistrationOut, RegistrationPatch, RegistrationRow, WithdrawIn
 from .services import (
     DuplicateSuspected,
@@ -28,7 +28,7 @@ from .services import (
 from .tokens import TokenAuth
 from .validation import ValidationFailed
 
-router = Router(auth=TokenAuth(), tags=["registrations"])
+router = Router(auth=TokenAuth(TokenPurpose.REGISTRATIONS), tags=["registrations"])
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
 EXTRA_FIELDS = ("consent", "id_document_seen", "visit_date", "visit_lat", "visit_lon", "reason_proposed")
 
@@ -62,7 +62,8 @@ def _problem(exc) -> tuple[int, dict]:
 
 
 def _body_digest(payload) -> str:
-    text = json.dumps(payload.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """The request's fingerprint for idempotency: a batch row's own key is not part of it."""
+    text = json.dumps(payload.model_dump(mode="json", exclude={"key"}), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -78,14 +79,23 @@ class BoundedPagination(PageNumberPagination):
 def create_registration(request, payload: RegistrationIn,
                         idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=120)):
     """Create a registration (channel `api`). With an Idempotency-Key, a repeat returns the first answer."""
+    return Reply(*create_once(request, payload, idempotency_key))
+
+
+def create_once(request, payload: RegistrationIn, idempotency_key: str | None) -> tuple[int, dict]:
+    """Create one registration in its own transaction; return (status, body). The batch endpoint's row too.
+
+    With a key, the answer to a create is stored and a repeat of the same body gets it again (no second
+    registration); the same key with another body gets 422. Refusals are not stored: a repeat is checked again.
+    """
     digest = _body_digest(payload)
     if idempotency_key:
         seen = IdempotencyKey.objects.filter(user=request.user, key=idempotency_key).first()
         if seen is not None:
             if seen.request_sha256 != digest:
-                return Reply(422, {"detail": _("This Idempotency-Key was used with a different request body.")})
-            return Reply(seen.status_code, seen.response)
-    data = payload.model_dump(exclude={"confirm_duplicates"})
+                return 422, {"detail": _("This Idempotency-Key was used with a different request body.")}
+            return seen.status_code, seen.response
+    data = payload.model_dump(exclude={"confirm_duplicates", "key"})
     data["members"] = [m.model_dump() for m in payload.members]
     try:
         with transaction.atomic():
@@ -98,16 +108,17 @@ def create_registration(request, payload: RegistrationIn,
     except (ValidationFailed, DuplicateSuspected, PermissionDenied, GuardLimited) as exc:
         if isinstance(exc, DuplicateSuspected):
             log_outside(request, exc.outside)
-        return Reply(*_problem(exc))
+        return _problem(exc)
     except IntegrityError:  # the same key arrived twice at once: answer as the first one did
         seen = IdempotencyKey.objects.filter(user=request.user, key=idempotency_key).first()
         if seen is None or seen.request_sha256 != digest:
             raise
-        return Reply(seen.status_code, seen.response)
-    return Reply(201, body)
+        return seen.status_code, seen.response
+    return 201, body
 
 
-@router.get("", response={200: list[RegistrationRow], 400: Problem, 401: Problem, 422: Problem},
+@router.get("", response={200: list[RegistrationRow], 400: Problem, 401: Problem, 403: Problem, 422: Problem,
+                          429: Problem},
             summary="List registrations in your area")
 @paginate(BoundedPagination, page_size=50)
 def list_registrations(request, status: Status | None = None, region_code: str | None = None):

@@ -88,7 +88,7 @@ def revoke_token(actor, token: ApiToken) -> None:
         raise PermissionDenied
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=actor if actor.pk else None)
+            revoked_at=timezone.now(), revoked_by=actor)
 
 
 def token_for_key(key: str) -> ApiToken | None:

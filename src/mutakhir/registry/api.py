@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from ninja import Path as PathParam
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
@@ -21,6 +22,7 @@ from .models import PackageSubmission
 from .packages import PackageError
 from .packages.inbox import acknowledgement, do_refuse, do_start_apply, package_district, receive
 
+MAX_ID = 2**63 - 1  # a larger id overflows the database's integer
 router = Router(auth=TokenAuth(purpose=TokenPurpose.PACKAGES), tags=["packages"])
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem}
 PACKAGE_BODY = {"requestBody": {"required": True, "content": {
@@ -92,7 +94,7 @@ def list_packages(request, status: PackageSubmission.Status | None = None):
 
 
 @router.get("/{pk}", response={200: SubmissionOut, 401: Problem, 404: Problem}, summary="Poll a package's answer")
-def read_package(request, pk: int):
+def read_package(request, pk: int = PathParam(..., ge=1, le=MAX_ID)):
     """Received, applied or refused (with the reason), and the acknowledgement the district records."""
     return Reply(200, as_json(get_object_or_404(access.submissions_to_follow(request.user), pk=pk)))
 
@@ -104,7 +106,7 @@ def _national_package(user, pk: int) -> PackageSubmission:
 
 
 @router.post("/{pk}/apply", response={202: SubmissionOut, **ERRORS}, summary="Apply a package (national team)")
-def apply_package(request, pk: int):
+def apply_package(request, pk: int = PathParam(..., ge=1, le=MAX_ID)):
     """Start merging the package in a background job, as the package page's button; poll the package."""
     submission = _national_package(request.user, pk)
     try:
@@ -117,7 +119,7 @@ def apply_package(request, pk: int):
 
 
 @router.post("/{pk}/refuse", response={200: SubmissionOut, **ERRORS}, summary="Refuse a package (national team)")
-def refuse_package(request, pk: int, payload: RefuseIn):
+def refuse_package(request, payload: RefuseIn, pk: int = PathParam(..., ge=1, le=MAX_ID)):
     submission = _national_package(request.user, pk)
     try:
         submission = do_refuse(submission, reason=payload.reason, actor=request.user)

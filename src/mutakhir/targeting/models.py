@@ -12,11 +12,39 @@ class Unit(models.TextChoices):
     PERSON = "person", _("Person")
 
 
+# What a program system may read of its lists through the API (targeting/pulls.py); the rest stays in the app.
+ENTRY_COLUMNS = ("household_id", "record_id", "region_code", "score", "percentile", "desil", "people", "status",
+                 "change", "reason")
+PERSON_COLUMNS = ("name", "nik", "kk", "address")  # the head of a household list, the person of a person list
+API_COLUMNS = ENTRY_COLUMNS + PERSON_COLUMNS
+DEFAULT_API_COLUMNS = ("household_id", "region_code", "desil", "people", "status", "change", "name", "nik")
+
+
+PERSON_COLUMN_LABELS = {"name": _("name"), "nik": "NIK", "kk": _("family card no. (KK)"), "address": _("address")}
+
+
+def column_label(column: str) -> str:
+    """A column's name on a page (the API keeps the identifier)."""
+    if column in PERSON_COLUMN_LABELS:
+        return str(PERSON_COLUMN_LABELS[column])
+    return str(Entry._meta.get_field(column).verbose_name)
+
+
+def default_api_columns() -> list[str]:
+    return list(DEFAULT_API_COLUMNS)
+
+
 class Program(models.Model):
-    """A K/L program (PKH, BPNT/Sembako, PBI-JK) whose criteria live in its versions."""
+    """A K/L program (PKH, BPNT/Sembako, PBI-JK) whose criteria live in its versions.
+
+    `api_columns` are the columns its program system may pull; NIK and KK go out masked unless
+    `api_full_identity` (a payment system that must match people by NIK).
+    """
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
+    api_columns = models.JSONField(_("columns for the program system"), default=default_api_columns)
+    api_full_identity = models.BooleanField(_("full NIK and KK for the program system"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

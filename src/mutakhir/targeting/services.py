@@ -17,7 +17,7 @@ from mutakhir.regions.models import Region
 
 from .dataset import write_run_dataset
 from .lists import run_list
-from .models import BeneficiaryList, Entry, Program, ProgramVersion, Unit
+from .models import API_COLUMNS, BeneficiaryList, Entry, Program, ProgramVersion, Unit
 from .quotas import QuotaError, read_quota_lines
 from .rules import RuleError, parse
 from .rules.attributes import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
@@ -63,6 +63,14 @@ def do_create_program(name: str, rule: str, unit: str, *, description: str = "",
     check_rule(rule)
     program = Program.objects.create(name=name.strip(), description=description, created_by=actor)
     do_add_version(program, rule, unit, actor=actor, note=_("First version"))
+    return program
+
+
+def do_set_api_columns(program: Program, columns: list[str], full_identity: bool) -> Program:
+    """Set what the program's system may pull through the API (targeting/pulls.py); unknown names are dropped."""
+    program.api_columns = [c for c in API_COLUMNS if c in set(columns)]
+    program.api_full_identity = full_identity
+    program.save(update_fields=["api_columns", "api_full_identity"])
     return program
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programs/<int:pk>/", views.program, name="program"),
     path("programs/<int:pk>/versions/", views.add_version, name="add_version"),
     path("programs/<int:pk>/lists/", views.build_list, name="build_list"),
+    path("programs/<int:pk>/api-columns/", views.api_columns, name="api_columns"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard.csv", views.dashboard_csv, name="dashboard_csv"),
     path("check/", views.check_rule, name="check_rule"),

@@ -25,7 +25,7 @@ from mutakhir.registry.models import Household
 from . import access, dashboard, services
 from .exports import pdf_bytes, xlsx_bytes
 from .lists import ListError
-from .models import Entry, Unit
+from .models import API_COLUMNS, Entry, Unit, column_label
 from .rules import RuleError, parse
 from .rules.ast import to_text
 from .rules.evaluate import explain
@@ -91,6 +91,7 @@ def program(request, pk):
         "program": obj, "versions": obj.versions.select_related("created_by"), "current": obj.current,
         "lists": access.lists_for(user).filter(version__program=obj).select_related("version", "ranking_run"),
         "runs": access.runs_for(user)[:20], "can_manage": access.can_manage(user), "units": Unit.choices,
+        "api_columns": [(c, column_label(c), c in obj.api_columns) for c in API_COLUMNS],
         "jobs": access.jobs_for(user).filter(state__in=[JobRun.State.QUEUED, JobRun.State.RUNNING],
                                              config__program=obj.pk)})
 
@@ -169,6 +170,17 @@ def build_list(request, pk):
         return redirect("targeting:program", pk=obj.pk)
     job = services.do_start_list(user, obj.current, run, quotas=quotas, grace=grace, near=near, previous=previous)
     return redirect("targeting:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def api_columns(request, pk):
+    """Save the columns the program's system may pull through the API, and whether NIK/KK go out in full."""
+    _require(access.can_manage(request.user))
+    obj = access.get_program_for_user(request.user, pk)
+    services.do_set_api_columns(obj, request.POST.getlist("columns"), bool(request.POST.get("full_identity")))
+    messages.success(request, _("Saved the columns for the program system."))
+    return redirect("targeting:program", pk=obj.pk)
 
 
 @login_required

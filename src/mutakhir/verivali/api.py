@@ -10,6 +10,7 @@ from datetime import datetime
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja import Path as PathParam
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
@@ -31,6 +32,7 @@ from .sync_views import max_extract_bytes
 router = Router(auth=TokenAuth(purpose=TokenPurpose.FEEDS), tags=["feeds"])
 ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem}
 Kind = ApiUpload.Kind
+MAX_ID = 2**63 - 1  # a larger id or offset overflows the database's integer
 CHUNK_BODY = {"requestBody": {"required": True, "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
 
@@ -39,7 +41,7 @@ class UploadIn(Schema):
     kind: Kind
     agency: Agency | None = Field(None, description="for kind `signals`: the agency of the file")
     filename: str = Field(..., max_length=120)
-    size: int = Field(..., ge=1)
+    size: int = Field(..., ge=1, le=MAX_ID)
     sha256: str = Field(..., min_length=64, max_length=64)
 
 
@@ -101,7 +103,7 @@ def create_upload(request, payload: UploadIn):
 
 
 @router.get("/uploads/{pk}", response={200: UploadOut, 401: Problem, 404: Problem}, summary="Read an upload")
-def read_upload(request, pk: int):
+def read_upload(request, pk: int = PathParam(..., ge=1, le=MAX_ID)):
     """`received` is where the next chunk starts (resume from there after a broken connection)."""
     return Reply(200, as_json(_upload(request.user, pk)))
 
@@ -109,7 +111,7 @@ def read_upload(request, pk: int):
 @router.put("/uploads/{pk}", response={200: UploadOut, **ERRORS, 409: ChunkProblem}, openapi_extra=CHUNK_BODY,
             summary="Write a chunk of an upload")
 @body_limit(lambda: uploads.CHUNK_MAX_BYTES)
-def write_chunk(request, pk: int, offset: int = Query(..., ge=0)):
+def write_chunk(request, pk: int = PathParam(..., ge=1, le=MAX_ID), offset: int = Query(..., ge=0, le=MAX_ID)):
     """The body is the bytes from `offset` on (at most 16 MB); `offset` must equal `received`, else 409."""
     upload = _upload(request.user, pk)
     try:
@@ -121,7 +123,7 @@ def write_chunk(request, pk: int, offset: int = Query(..., ge=0)):
 
 @router.post("/uploads/{pk}/complete", response={202: UploadOut, **ERRORS, 409: ChunkProblem},
              summary="Complete an upload and start its import")
-def complete_upload(request, pk: int):
+def complete_upload(request, pk: int = PathParam(..., ge=1, le=MAX_ID)):
     """Check size and SHA-256, then start the import as the upload page does; follow `job` at /api/jobs/{job}."""
     upload = _upload(request.user, pk)
     _rules(request.user, upload.kind)  # the role may have changed since the upload began
