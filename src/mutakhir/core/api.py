@@ -11,6 +11,9 @@ from mutakhir.registration.tokens import TokenAuth
 
 from .jobs import job_to_follow
 
+# What any API call may answer besides its success: no or a wrong token, another purpose or role, nothing of
+# yours there, invalid parameters, too many requests.
+READ_ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 router = Router(auth=TokenAuth(purpose=TokenPurpose.FEEDS), tags=["feeds", "jobs"])
 
 
@@ -30,7 +33,7 @@ class JobOut(Schema):
     finished_at: datetime | None
 
 
-@router.get("/{pk}", response={200: JobOut, 401: Problem, 404: Problem}, summary="Follow a background job")
+@router.get("/{pk}", response={200: JobOut, **READ_ERRORS}, summary="Follow a background job")
 def read_job(request, pk: int = PathParam(..., ge=1, le=2**63 - 1)):
     """The job's state and progress, as its page's progress line shows them (the same rule of who may follow it).
 

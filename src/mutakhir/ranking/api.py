@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Path as PathParam
 from ninja import Router, Schema
 
+from mutakhir.core.api import READ_ERRORS
 from mutakhir.registration.models import TokenPurpose
-from mutakhir.registration.schemas import Problem
 from mutakhir.registration.tokens import TokenAuth
 
 from . import access
@@ -33,7 +33,7 @@ def as_json(model, *, content: bool = False) -> dict:
     return out | {"content": model.content} if content else out
 
 
-@router.get("/", response={200: list[ModelRow], 401: Problem}, summary="List published PMT models")
+@router.get("/", response={200: list[ModelRow], **READ_ERRORS}, summary="List published PMT models")
 def list_models(request, name: str | None = None):
     """Every published version, by name then newest version first; other roles than those reading rankings get none."""
     models = access.published_models_for(request.user)
@@ -42,7 +42,7 @@ def list_models(request, name: str | None = None):
     return [as_json(m) for m in models[:500]]
 
 
-@router.get("/{name}/{version}", response={200: ModelOut, 401: Problem, 404: Problem},
+@router.get("/{name}/{version}", response={200: ModelOut, **READ_ERRORS},
             summary="Pull one PMT model file")
 def read_model(request, name: str = PathParam(..., max_length=80),
                version: int = PathParam(..., ge=1, le=2**31 - 1)):

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
+from mutakhir.core.api import READ_ERRORS
 from mutakhir.core.bodylimit import body_limit
 from mutakhir.registration.models import TokenPurpose
 from mutakhir.registration.schemas import Problem
@@ -24,7 +25,7 @@ from .packages.inbox import acknowledgement, do_refuse, do_start_apply, package_
 
 MAX_ID = 2**63 - 1  # a larger id overflows the database's integer
 router = Router(auth=TokenAuth(purpose=TokenPurpose.PACKAGES), tags=["packages"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem}
+ERRORS = {**READ_ERRORS, 400: Problem, 409: Problem, 413: Problem}
 PACKAGE_BODY = {"requestBody": {"required": True, "content": {
     "application/zip": {"schema": {"type": "string", "format": "binary"}},
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
@@ -84,7 +85,7 @@ def push_package(request):
     return Reply(201, as_json(submission))
 
 
-@router.get("/", response={200: list[SubmissionOut], 401: Problem}, summary="List packages you may follow")
+@router.get("/", response={200: list[SubmissionOut], **READ_ERRORS}, summary="List packages you may follow")
 def list_packages(request, status: PackageSubmission.Status | None = None):
     """The national team's inbox, or a district's own packages; newest first, at most 200."""
     submissions = access.submissions_to_follow(request.user)
@@ -93,7 +94,7 @@ def list_packages(request, status: PackageSubmission.Status | None = None):
     return [as_json(s) for s in submissions[:200]]
 
 
-@router.get("/{pk}", response={200: SubmissionOut, 401: Problem, 404: Problem}, summary="Poll a package's answer")
+@router.get("/{pk}", response={200: SubmissionOut, **READ_ERRORS}, summary="Poll a package's answer")
 def read_package(request, pk: int = PathParam(..., ge=1, le=MAX_ID)):
     """Received, applied or refused (with the reason), and the acknowledgement the district records."""
     return Reply(200, as_json(get_object_or_404(access.submissions_to_follow(request.user), pk=pk)))

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
 from mutakhir.core import uploads
+from mutakhir.core.api import READ_ERRORS
 from mutakhir.core.bodylimit import body_limit
 from mutakhir.core.models import ApiUpload
 from mutakhir.registration.models import TokenPurpose
@@ -30,7 +31,7 @@ from .signals.views import MAX_BYTES as SIGNAL_MAX_BYTES
 from .sync_views import max_extract_bytes
 
 router = Router(auth=TokenAuth(purpose=TokenPurpose.FEEDS), tags=["feeds"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem}
+ERRORS = {**READ_ERRORS, 400: Problem, 409: Problem, 413: Problem}
 Kind = ApiUpload.Kind
 MAX_ID = 2**63 - 1  # a larger id or offset overflows the database's integer
 CHUNK_BODY = {"requestBody": {"required": True, "content": {
@@ -102,7 +103,7 @@ def create_upload(request, payload: UploadIn):
     return Reply(201, as_json(upload))
 
 
-@router.get("/uploads/{pk}", response={200: UploadOut, 401: Problem, 404: Problem}, summary="Read an upload")
+@router.get("/uploads/{pk}", response={200: UploadOut, **READ_ERRORS}, summary="Read an upload")
 def read_upload(request, pk: int = PathParam(..., ge=1, le=MAX_ID)):
     """`received` is where the next chunk starts (resume from there after a broken connection)."""
     return Reply(200, as_json(_upload(request.user, pk)))
