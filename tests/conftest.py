@@ -130,3 +130,29 @@ def sign_in(page, username: str, password=PASSWORD) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.locator("form button").last.click()
+
+
+@pytest.fixture
+def api_call(client):
+    """`api_call(purpose)(method, path, user, body=None, content_type=..., **extra)`: call the JSON API as `user`
+    with a token of `purpose`. A role that may not hold such a token gets one made directly (as a token made
+    before the account's role changed), so the endpoint's own role and scope rules are what the test sees."""
+    import secrets
+
+    from mutakhir.registration.models import ApiToken
+    from mutakhir.registration.tokens import TokenError, create_token, hash_key
+
+    def key_for(user, purpose) -> str:
+        try:
+            return create_token(user, purpose=purpose)[1]
+        except TokenError:
+            key = "mtk_" + secrets.token_urlsafe(32)
+            ApiToken.objects.create(user=user, purpose=purpose, key_hash=hash_key(key), prefix=key[:8])
+            return key
+
+    def for_purpose(purpose):
+        def call(method, path, user, body=None, content_type="application/json", **extra):
+            return getattr(client, method)(path, body, content_type=content_type,
+                                           headers={"Authorization": f"Bearer {key_for(user, purpose)}"}, **extra)
+        return call
+    return for_purpose

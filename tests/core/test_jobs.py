@@ -189,7 +189,7 @@ def test_a_program_manager_follows_only_the_jobs_of_their_work(client, make_user
 
 
 def test_every_kind_of_job_has_its_followers():
-    from mutakhir.core.views import JOB_READERS
+    from mutakhir.core.jobs import JOB_READERS
     from mutakhir.decrees.services import APPROVE_JOB
     from mutakhir.ranking.services import JOB_KIND as RANKING
     from mutakhir.registration.import_jobs import JOB_KIND as IMPORT

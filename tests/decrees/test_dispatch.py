@@ -6,39 +6,18 @@ import zipfile
 
 import pytest
 from django.urls import reverse
-from verification.fixtures import accept
 
 from mutakhir.accounts.models import Role
 from mutakhir.core import signing
 from mutakhir.core.models import JobRun
 from mutakhir.decrees.dispatch import do_record_acknowledgement, do_send, outbox_path
 from mutakhir.decrees.models import PackageDispatch
-from mutakhir.decrees.services import do_approve_decree
 from mutakhir.registry.models import Household, PackageSubmission
 from mutakhir.registry.packages import PackageError, merge
 from mutakhir.registry.packages.inbox import acknowledgement, do_refuse, do_start_apply, receive
 from mutakhir.registry.packages.keys import revoke_key, trust_key
 
-from .test_decrees import compile_decree
-from .test_package import complete
-
 Status = PackageSubmission.Status
-
-
-@pytest.fixture
-def head(make_user):
-    return make_user(Role.DISTRICT_HEAD, "1901")
-
-
-@pytest.fixture
-def national_team(make_user):
-    return make_user(Role.NATIONAL)
-
-
-@pytest.fixture
-def approved(entry, psm, tksk, operator, head):
-    accept(entry, psm, tksk, complete(entry, floor_material=2))
-    return do_approve_decree(compile_decree(operator), actor=head)
 
 
 def package_bytes(approved, head, settings):

@@ -197,6 +197,10 @@ def _civil_changes(operator):
             sync=sync, kind=kind, member=member, household=member.household, region_id=member.household.region_id,
             exact=True, current_value=current, proposed_value=current[:-4] + "9999", member_version=member.version,
             evidence={"method": "nik", "civil_line": 5})
+    from mutakhir.core.models import ApiUpload  # an extract begun by API, so the upload's routes are filled
+
+    ApiUpload.objects.create(kind="civil_extract", filename="members.csv", size=10, sha256="0" * 64,
+                             path="/nonexistent", region_code=DISTRICT, created_by=operator)
 
 
 
@@ -208,10 +212,10 @@ def _first(model, **filters):
 def _arguments():
     """Pattern name -> the kwargs lists the data can fill (empty when it holds no such object)."""
     from mutakhir.complaints.models import Complaint
-    from mutakhir.core.models import JobRun
+    from mutakhir.core.models import ApiUpload, JobRun
     from mutakhir.decrees.models import Decree
     from mutakhir.identification.models import DedupRun, DuplicateCluster, MatchResult, MatchRun, Prelist, PrelistEntry
-    from mutakhir.ranking.models import PmtSurvey, RankingRun
+    from mutakhir.ranking.models import PmtModelVersion, PmtSurvey, RankingRun
     from mutakhir.registration.models import Musdes, Registration, RegistrationImport
     from mutakhir.registry.models import Household, Member, PackageSubmission, UpdatePeriod
     from mutakhir.targeting.models import BeneficiaryList, Program
@@ -283,6 +287,11 @@ def _arguments():
         **{f"cycle:{name}": _first(UpdatePeriod) for name in ("period_edit", "period_open", "period_close")},
         "complaints:reveal_nik": [{"ticket": complaint.ticket}] if complaint else [],
         "complaints:act": [{"ticket": complaint.ticket, "action": "answer"}] if complaint else [],
+        "decrees:refresh_dispatch": _first(Decree, status="approved"),
+        **{f"api:{name}": _first(PackageSubmission) for name in ("read_package", "apply_package", "refuse_package")},
+        "api:read_model": [{"name": m.name, "version": m.version} for m in PmtModelVersion.objects.all()[:1]],
+        **{f"api:{name}": _first(ApiUpload) for name in ("read_upload", "write_chunk", "complete_upload")},
+        "api:read_job": _first(JobRun),
         **{f"api:{name}": [{"number": registration.number}] if registration else []
            for name in ("read_registration", "correct_registration", "withdraw_registration")},
         **{f"api:{name}": [{"list_id": row["pk"]} for row in lists]

@@ -5,15 +5,23 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from mutakhir.core.api import router as jobs_router
+from mutakhir.ranking.api import router as pmt_models_router
 from mutakhir.registration.api import router as registration_router
 from mutakhir.registration.api_batch import router as registration_batch_router
+from mutakhir.registry.api import router as packages_router
 from mutakhir.targeting.api import router as lists_router
+from mutakhir.verivali.api import router as feeds_router
 
 api = NinjaAPI(title="Mutakhir API", version="1", urls_namespace="api",
                description="Token authentication: `Authorization: Bearer <token>`, a token of the endpoint's purpose "
                            "(the API tokens page, or `mutakhir apitoken create USER --purpose P`). "
                            "Examples: docs/api.md.")
 api.add_router("/registrations/", registration_router)
+api.add_router("/packages/", packages_router)
+api.add_router("/pmt-models/", pmt_models_router)
+api.add_router("/feeds/", feeds_router)
+api.add_router("/jobs/", jobs_router)
 api.add_router("/registration-batches/", registration_batch_router)
 api.add_router("/lists/", lists_router)
 

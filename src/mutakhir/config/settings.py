@@ -184,7 +184,11 @@ JOB_HEARTBEAT_SECONDS = int(os.environ.get("MUTAKHIR_JOB_HEARTBEAT_SECONDS", "30
 JOB_STALE_SECONDS = int(os.environ.get("MUTAKHIR_JOB_STALE_SECONDS", "600"))
 # Where a district's package goes when it is sent: "local" (district and national team in this installation:
 # straight into the national inbox) or "none" (national team elsewhere: download it, upload the answer).
+# An http(s) URL instead names the national installation: the package goes to its API (/api/packages/) with
+# the district's token NATIONAL_INBOX_TOKEN, and the decree page polls the answer (decrees/national.py).
 NATIONAL_INBOX = os.environ.get("MUTAKHIR_NATIONAL_INBOX", "local")
+NATIONAL_INBOX_TOKEN = os.environ.get("MUTAKHIR_NATIONAL_INBOX_TOKEN", "")
+NATIONAL_INBOX_TIMEOUT = int(os.environ.get("MUTAKHIR_NATIONAL_INBOX_TIMEOUT", "120"))
 # A match run checks registered people against the district's latest civil-registry extract (the verivali
 # sync's); the match page warns before the start when there is none or it is older than this.
 CIVIL_REGISTRY_MAX_AGE_DAYS = int(os.environ.get("MUTAKHIR_CIVIL_REGISTRY_MAX_AGE_DAYS", "90"))

@@ -36,6 +36,19 @@ def declared_length(request) -> int:
         return 0
 
 
+def api_operation(view_func, method: str):
+    """Return the API function (django-ninja) that answers `method` on this route, or None for a page.
+
+    django-ninja serves each API path with one Django view that closes over its PathView, whose operations
+    hold the functions: an API function marked with `@body_limit` (below its `@router` line) is found here.
+    """
+    for cell in getattr(view_func, "__closure__", None) or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if isinstance(operations, list):
+            return next((op.view_func for op in operations if method in op.methods), None)
+    return None
+
+
 class RequestBodyLimitMiddleware:
     """Answer 413, with the route's limit in words, to a body larger than the route takes."""
 
@@ -47,6 +60,7 @@ class RequestBodyLimitMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         size = declared_length(request)
+        view_func = api_operation(view_func, request.method) or view_func
         limit = getattr(view_func, "max_body_bytes", lambda: settings.REQUEST_BODY_MAX_BYTES)()
         if size <= limit:
             return None

@@ -22,7 +22,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
 from .logging import mask_identity_numbers
@@ -190,3 +193,37 @@ class Sweeper(threading.Thread):
                     sweep_stale_jobs()
         finally:
             connection.close()
+
+
+# Who may follow a job's progress line: whoever may read what that kind of job makes, in the job's region
+# (a progress line names files, villages and counts). A kind missing here is followed by nobody.
+JOB_READERS = {
+    "registration_import": "mutakhir.registration.access.can_import",
+    "match": "mutakhir.identification.access.can_read_runs",
+    "dedup": "mutakhir.identification.access.can_read_dedup",
+    "ranking": "mutakhir.ranking.access.can_read_runs",
+    "civil_sync": "mutakhir.verivali.sync_access.can_read",
+    "verivali-signals": "mutakhir.verivali.signals.access.can_read",
+    "decree-approve": "mutakhir.decrees.access.can_read",
+    "targeting-list": "mutakhir.targeting.access.can_read",
+    "targeting-preview": "mutakhir.targeting.access.can_read",
+    "verification-odk-import": "mutakhir.verification.access.can_use_odk",
+}
+
+
+def can_follow(user, job: JobRun) -> bool:
+    reader = JOB_READERS.get(job.kind)
+    return reader is not None and import_string(reader)(user)
+
+
+def job_to_follow(user, pk) -> JobRun:
+    """Return a job the user may follow (its page's progress line, or the API), swept first; else Http404.
+
+    A running job whose process stopped beating is marked interrupted here, so the answer says so without
+    waiting for a worker to restart. A job the user may not follow is 404, like a missing one."""
+    jobs = JobRun.objects.visible_to(user).filter(pk=pk)
+    sweep_stale_jobs(jobs=jobs)
+    job = get_object_or_404(jobs)
+    if not can_follow(user, job):
+        raise Http404
+    return job

@@ -124,3 +124,38 @@ class JobRun(models.Model):
     @property
     def percent(self) -> int | None:
         return int(100 * self.done / self.total) if self.total else None
+
+
+class ApiUpload(models.Model):
+    """A large file sent through the API in chunks (resumable): created, written at offsets, then completed.
+
+    The file waits in var/uploads/api/ (0600) until `complete` checks its size and SHA-256 and hands it to
+    the same service the upload page uses, which starts that page's job.
+    """
+
+    class Kind(models.TextChoices):
+        CIVIL_EXTRACT = "civil_extract", _("Civil-registry extract")
+        SIGNALS = "signals", _("Agency signal file")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    agency = models.CharField(_("agency"), max_length=20, blank=True)
+    filename = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    received = models.PositiveBigIntegerField(_("bytes received"), default=0)
+    path = models.CharField(_("file"), max_length=500)
+    region_code = models.CharField(_("region"), max_length=10, blank=True, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    job = models.ForeignKey(JobRun, models.SET_NULL, null=True, blank=True, related_name="+")
+    result_id = models.PositiveBigIntegerField(_("import"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API upload")
+        verbose_name_plural = _("API uploads")
+
+    def __str__(self):
+        return f"{self.kind} {self.filename}"

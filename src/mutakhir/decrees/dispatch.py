@@ -2,8 +2,10 @@
 
 In one installation (setting `NATIONAL_INBOX` "local", the default) sending delivers the package to the
 national inbox at once, and every answer there updates the dispatch. Where the national team runs its own
-installation ("none"), the district downloads the package to hand over, and uploads the acknowledgement
-file the national team gives back.
+installation reachable by API (an http(s) URL), sending pushes the package to its inbox and "update the
+status" polls the answer. Where it is not reachable ("none"), the district downloads the package to hand
+over, and uploads the acknowledgement file the national team gives back. Each answer is kept in order
+(`PackageAnswer`), not only the last.
 """
 
 import hashlib
@@ -12,12 +14,14 @@ import json
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from mutakhir.registry.packages import PackageError
 from mutakhir.registry.packages.inbox import inbox_dir
 
-from .models import Decree, PackageDispatch
+from . import national
+from .models import Decree, PackageAnswer, PackageDispatch
 from .package_export import export_package
 
 Status = PackageDispatch.Status
@@ -51,24 +55,60 @@ def do_send(decree: Decree, *, actor) -> PackageDispatch:
     data = path.read_bytes()
     dispatch, _created = PackageDispatch.objects.update_or_create(
         decree=decree, defaults={"sha256": hashlib.sha256(data).hexdigest(), "status": Status.SENT, "reason": "",
-                                 "sent_by": actor, "sent_at": timezone.now(), "answered_at": None})
+                                 "sent_by": actor, "sent_at": timezone.now(), "answered_at": None,
+                                 "remote_id": None, "received_at": None})
     if settings.NATIONAL_INBOX == "local":
         receive(data, user=actor)
-        dispatch.refresh_from_db()
+    elif national.inbox_url():
+        _record_remote(dispatch, national.push(data))
+    dispatch.refresh_from_db()
+    return dispatch
+
+
+def _record_remote(dispatch: PackageDispatch, answer: dict) -> PackageDispatch | None:
+    """Record the national API's answer on a package (its submission id, received date and status)."""
+    ack = answer.get("acknowledgement") or {}
+    if ack.get("sha256") != dispatch.sha256:
+        raise PackageError(_("The national installation answered about another package than the one sent."))
+    PackageDispatch.objects.filter(pk=dispatch.pk).update(remote_id=answer.get("id"))
+    return record_answer(ack, received_at=parse_datetime(str(answer.get("received_at") or "")))
+
+
+def can_refresh(dispatch: PackageDispatch | None) -> bool:
+    """A package sent by API whose answer may still change (received: applied or refused later)."""
+    return bool(dispatch and dispatch.remote_id and national.inbox_url()
+                and dispatch.status in (Status.SENT, Status.RECEIVED))
+
+
+def do_refresh(dispatch: PackageDispatch) -> PackageDispatch:
+    """Ask the national installation for the package's answer now, and record it."""
+    if not can_refresh(dispatch):
+        raise PackageError(_("There is no answer to wait for on this package."))
+    with transaction.atomic():
+        _record_remote(dispatch, national.poll(dispatch.remote_id))
+    dispatch.refresh_from_db()
     return dispatch
 
 
 ANSWERS = {"received": Status.RECEIVED, "applied": Status.APPLIED, "refused": Status.REFUSED}
 
 
-def record_answer(ack: dict) -> PackageDispatch | None:
-    """Record the national team's answer on the dispatch of the same package (matched by SHA-256)."""
+def record_answer(ack: dict, *, received_at=None) -> PackageDispatch | None:
+    """Record the national team's answer on the dispatch of the same package (matched by SHA-256).
+
+    A new answer (another status or reason than the last one since sending) is also kept as a PackageAnswer;
+    the date the national team received the package is kept once known."""
     dispatch = PackageDispatch.objects.filter(sha256=str(ack.get("sha256") or "")).first()
     status = ANSWERS.get(str(ack.get("status") or ""))
     if dispatch is None or status is None:
         return None
-    dispatch.status, dispatch.reason, dispatch.answered_at = status, str(ack.get("reason") or "")[:2000], timezone.now()
-    dispatch.save(update_fields=["status", "reason", "answered_at"])
+    reason, at = str(ack.get("reason") or "")[:2000], parse_datetime(str(ack.get("at") or ""))
+    last = dispatch.answers.filter(recorded_at__gte=dispatch.sent_at).last()
+    if last is None or (last.status, last.reason) != (status, reason):
+        PackageAnswer.objects.create(dispatch=dispatch, status=status, reason=reason, answered_at=at)
+    dispatch.status, dispatch.reason, dispatch.answered_at = status, reason, timezone.now()
+    dispatch.received_at = dispatch.received_at or received_at or (at if status == Status.RECEIVED else None)
+    dispatch.save(update_fields=["status", "reason", "answered_at", "received_at"])
     return dispatch
 
 

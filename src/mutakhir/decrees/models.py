@@ -113,6 +113,9 @@ class PackageDispatch(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("sent by"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Between installations over the API (NATIONAL_INBOX an http(s) URL): the national submission's id and date.
+    remote_id = models.PositiveBigIntegerField(_("national submission"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received by the national team at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("package sent")
@@ -120,6 +123,26 @@ class PackageDispatch(models.Model):
 
     def __str__(self):
         return f"{self.decree_id} {self.status}"
+
+
+class PackageAnswer(models.Model):
+    """One answer the national team gave on a sent package, kept in order: the dispatch shows the last only."""
+
+    dispatch = models.ForeignKey(PackageDispatch, models.CASCADE, related_name="answers",
+                                 verbose_name=_("package sent"))
+    status = models.CharField(_("status"), max_length=10, choices=PackageDispatch.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True,
+                                       help_text=_("When the national team gave the answer, as it says."))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        verbose_name = _("answer on a package")
+        verbose_name_plural = _("answers on a package")
+
+    def __str__(self):
+        return f"{self.dispatch_id} {self.status}"
 
 
 class DistrictDecreeSettings(models.Model):

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/package/", views.package_file, name="package"),
     path("<int:pk>/acknowledgement/", views.acknowledgement, name="acknowledgement"),
+    path("<int:pk>/package/refresh/", views.refresh_dispatch, name="refresh_dispatch"),
 ]

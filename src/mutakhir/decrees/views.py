@@ -17,7 +17,7 @@ from mutakhir.registry.packages import PackageError
 
 from . import access
 from .annex import PDF_TABLE_MAX_ROWS, annex, summary_rows
-from .dispatch import do_record_acknowledgement, do_send, outbox_path
+from .dispatch import can_refresh, do_record_acknowledgement, do_refresh, do_send, outbox_path
 from .forms import AcknowledgementForm, CorrectionForm, DecreeForm, DecreeSettingsForm, VerifyPdfForm
 from .legal import settings_for
 from .pdf import render_pdf
@@ -78,6 +78,7 @@ def detail(request, pk):
         "can_approve": access.can_approve(request.user), "job": approval_jobs(decree).first(),
         "verify_form": VerifyPdfForm(), "can_send": access.can_send(request.user),
         "dispatch": getattr(decree, "dispatch", None), "ack_form": AcknowledgementForm(),
+        "can_refresh": can_refresh(getattr(decree, "dispatch", None)),
     })
 
 
@@ -194,5 +195,22 @@ def acknowledgement(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The national team's answer was recorded: %(status)s.")
+                         % {"status": dispatch.get_status_display()})
+    return redirect("decrees:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def refresh_dispatch(request, pk):
+    """Ask the national installation (by API) for the package's answer now."""
+    decree = access.get_decree_to_send(request.user, pk)
+    if not hasattr(decree, "dispatch"):
+        raise Http404
+    try:
+        dispatch = do_refresh(decree.dispatch)
+    except PackageError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The national team's answer: %(status)s.")
                          % {"status": dispatch.get_status_display()})
     return redirect("decrees:detail", pk=pk)

@@ -72,3 +72,9 @@ def get_run_for_user(user, pk):
 
 def get_model_for_user(user, pk):
     return get_object_or_404(models_for(user), pk=pk)
+
+
+def published_models_for(user):
+    """Return the published PMT models the user may pull: the national team, and the districts that rank with
+    them (a model holds weights, no personal data)."""
+    return PmtModelVersion.objects.all() if can_read_results(user) else PmtModelVersion.objects.none()

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from mutakhir.accounts.access import has_role
 from mutakhir.accounts.backends import EDIT_HOUSEHOLD, REVEAL_IDENTITY, VIEW_HOUSEHOLD
 from mutakhir.accounts.models import Role
+from mutakhir.accounts.scope import in_scope
 
 from .models import Household, Member, PackageSubmission
 
@@ -49,3 +50,22 @@ def packages_for(user):
 
 def get_package_for_user(user, pk) -> PackageSubmission:
     return get_object_or_404(packages_for(user), pk=pk)
+
+
+SEND_ROLES = {Role.DISTRICT_OPERATOR, Role.DISTRICT_HEAD}
+
+
+def can_send_package_of(user, district: str) -> bool:
+    """Over the API a district sends its own packages; the national team may hand in any (as its inbox page)."""
+    if can_receive_packages(user):
+        return in_scope(user, district)
+    return has_role(user, SEND_ROLES) and not user.is_read_only and in_scope(user, district)
+
+
+def submissions_to_follow(user):
+    """Return the packages whose answer the user may read: the national inbox, or a district's own packages."""
+    if can_receive_packages(user):
+        return packages_for(user)
+    if has_role(user, SEND_ROLES):
+        return PackageSubmission.objects.visible_to(user)
+    return PackageSubmission.objects.none()

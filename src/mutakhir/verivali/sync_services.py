@@ -4,12 +4,15 @@ check_* validates, do_* writes (atomic, with registry history). No authorisation
 """
 
 import tempfile
+import uuid
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,6 +34,24 @@ Kind, Status = ProposedChange.Kind, ProposedChange.Status
 
 class SyncError(Exception):
     """An action the current state does not allow; the message is for the user."""
+
+
+def extract_place(filename: str) -> tuple[Path, Path]:
+    """Return where an uploaded extract (a .zip, or members.csv alone) is written, and what the sync reads.
+
+    A zip keeps its (sanitised) name, which the zip guard's messages quote; members.csv is read by its folder."""
+    folder = Path(settings.MEDIA_ROOT) / "verivali" / "extracts" / uuid.uuid4().hex
+    zip_name = get_valid_filename(Path(filename).name) if filename.lower().endswith(".zip") else ""
+    target = folder / (zip_name or "members.csv")
+    return target, (target if zip_name else folder)
+
+
+def discard_extract(extract: Path) -> None:
+    """Delete a refused extract (it holds personal data) and its folder."""
+    folder = extract if extract.is_dir() else extract.parent
+    for item in folder.iterdir():
+        item.unlink()
+    folder.rmdir()
 
 
 def check_start_sync(region_code: str, extract: str | Path) -> None:

@@ -1,6 +1,5 @@
 """Civil-registry sync pages: syncs, their proposed changes, apply / reject / bulk-apply. Thin: parse, authorise."""
 
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -11,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -73,19 +71,9 @@ def _index(request, form, status: int = 200):
 
 def _save_upload(upload) -> Path:
     """Keep the uploaded extract (a .zip, or members.csv alone) for the background task."""
-    folder = Path(settings.MEDIA_ROOT) / "verivali" / "extracts" / uuid.uuid4().hex
-    # A zip keeps its (sanitised) name, which the zip guard's messages quote.
-    zip_name = get_valid_filename(Path(upload.name).name) if upload.name.lower().endswith(".zip") else ""
-    target = write_private(folder / (zip_name or "members.csv"), upload.chunks())
-    return target if zip_name else folder
-
-
-def _discard(path: Path) -> None:
-    """Delete a refused upload (the extract holds personal data) and its folder."""
-    folder = path if path.is_dir() else path.parent
-    for item in folder.iterdir():
-        item.unlink()
-    folder.rmdir()
+    target, extract = services.extract_place(upload.name)
+    write_private(target, upload.chunks())
+    return extract
 
 
 @login_required
@@ -101,7 +89,7 @@ def sync_start(request):
     try:
         services.check_start_sync(region, path)
     except services.SyncError as exc:
-        _discard(path)
+        services.discard_extract(path)
         form.add_error("extract", str(exc))
         return _index(request, form, status=400)
     sync = services.do_start_sync(request.user, region, path)

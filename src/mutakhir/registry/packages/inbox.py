@@ -7,6 +7,7 @@ package's SHA-256) follows each answer at once; between installations it follows
 """
 
 import hashlib
+import io
 import json
 import os
 import zipfile
@@ -51,6 +52,15 @@ def _peek(path: Path) -> dict:
             return read_manifest(archive)[0]
     except (PackageError, zipfile.BadZipFile, OSError):
         return {}
+
+
+def package_district(data: bytes) -> str:
+    """Return the district a package's manifest names ('' when it names none or cannot be read)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return str(read_manifest(archive)[0].get("district") or "")
+    except (PackageError, zipfile.BadZipFile, OSError):
+        return ""
 
 
 @transaction.atomic

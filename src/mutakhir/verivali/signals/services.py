@@ -6,8 +6,10 @@ written in one transaction, so a failure leaves the import marked failed and not
 
 import itertools
 import json
+import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,11 @@ class SignalError(Exception):
     """An import or a flag decision refused, with a message for the user."""
 
 
+def upload_path() -> Path:
+    """Return a new place for an uploaded extract, kept until its import job has read it."""
+    return Path(settings.MEDIA_ROOT) / "verivali" / f"{uuid.uuid4().hex}.csv"
+
+
 def check_import(agency: str, path: Path, region_code: str) -> str:
     """Refuse an unknown agency or an extract already imported for the same region; return its SHA-256."""
     if agency not in Agency.values:
@@ -44,6 +51,19 @@ def check_import(agency: str, path: Path, region_code: str) -> str:
 def do_create_import(user, agency: str, source: str, sha: str, region_code: str, job=None) -> SignalImport:
     return SignalImport.objects.create(agency=agency, source=source[:255], sha256=sha, region_id=region_code or None,
                                        created_by=user, job=job)
+
+
+@transaction.atomic
+def do_start_import(user, agency: str, source: str, path: Path, region_code: str) -> SignalImport:
+    """Check an uploaded extract and start its import job (the upload page and the API); SignalError if refused."""
+    from mutakhir.core.jobs import start_job
+
+    from .tasks import import_signals_task  # the task imports this module
+
+    sha = check_import(agency, path, region_code)
+    job = start_job(import_signals_task, "verivali-signals", user=user, region_code=region_code,
+                    config={"path": str(path)})
+    return do_create_import(user, agency, source, sha, region_code, job=job)
 
 
 def do_import(signal_import: SignalImport, path: Path, progress=lambda done, total, note="": None) -> SignalImport:

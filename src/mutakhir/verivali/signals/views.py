@@ -1,14 +1,11 @@
 """Signal pages: extracts and their import problems, the flag list with dismiss / send to re-verification."""
 
-import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mutakhir.core.bodylimit import body_limit
-from mutakhir.core.jobs import start_job
 from mutakhir.core.privatefiles import write_private
 from mutakhir.verivali.models import Agency, SignalFlag
 
 from . import access, services
-from .tasks import import_signals_task
 
 MAX_BYTES = 200 * 1024 * 1024
 PAGE = 50
@@ -42,7 +37,7 @@ class UploadForm(forms.Form):
 
 
 def _save(upload) -> Path:
-    return write_private(Path(settings.MEDIA_ROOT) / "verivali" / f"{uuid.uuid4().hex}.csv", upload.chunks())
+    return write_private(services.upload_path(), upload.chunks())
 
 
 @login_required
@@ -54,18 +49,14 @@ def index(request):
         access.require(access.can_import(request.user))
         if form.is_valid():
             path = _save(form.cleaned_data["file"])
-            region = access.import_region(request.user)
             try:
-                sha = services.check_import(form.cleaned_data["agency"], path, region)
+                signal_import = services.do_start_import(request.user, form.cleaned_data["agency"],
+                                                         form.cleaned_data["file"].name, path,
+                                                         access.import_region(request.user))
             except services.SignalError as exc:
                 path.unlink(missing_ok=True)
                 form.add_error("file", str(exc))
             else:
-                with transaction.atomic():
-                    job = start_job(import_signals_task, "verivali-signals", user=request.user, region_code=region,
-                                    config={"path": str(path)})
-                    signal_import = services.do_create_import(request.user, form.cleaned_data["agency"],
-                                                              form.cleaned_data["file"].name, sha, region, job=job)
                 return redirect("verivali:signal_import", pk=signal_import.pk)
     return render(request, "verivali/signals.html", {
         "imports": access.imports_for(request.user).select_related("region", "created_by")[:50],
