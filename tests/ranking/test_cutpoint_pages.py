@@ -115,3 +115,23 @@ def test_the_citizen_check_says_whether_the_desil_is_in_the_coverage(client, mak
     finally:
         status.MIN_SECONDS = floor
     assert f'<small id="status-coverage">({said})</small>' in page
+
+
+def test_a_district_pulls_the_cut_points_by_api_and_imports_them(national, api_call, make_user):
+    from mutakhir.registration.models import TokenPurpose
+
+    call = api_call(TokenPurpose.PACKAGES)
+    district, registrar = make_user(Role.DISTRICT_OPERATOR, "1901"), make_user(Role.REGISTRAR, "1901011001")
+    url = f"/api/pmt-models/{national.pmt_model.name}/{national.pmt_model.version}/cutpoints"
+    pulled = call("get", url, district)
+    assert pulled.status_code == 200
+    imported = cutpoints.import_cutpoints(json.dumps(pulled.json()).encode(), actor=district)
+    assert imported.national_run == national.pk
+    assert call("get", url, registrar).status_code == 403
+    assert call("get", f"/api/pmt-models/{national.pmt_model.name}/99/cutpoints", district).status_code == 404
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # runs are immutable: as if it had been a district's own run
+        table = RankingRun._meta.db_table
+        cursor.execute(f"UPDATE {table} SET region_code = '1901' WHERE id = %s", [national.pk])  # noqa: S608
+    assert call("get", url, district).status_code == 404
