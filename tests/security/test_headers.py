@@ -10,7 +10,7 @@ from mutakhir.accounts.models import Role
 
 # Rendered to PDF by WeasyPrint, never served to a browser: their inline <style> meets no CSP.
 PDF_ONLY = {"decrees/pdf.html", "identification/prelist_print.html", "targeting/summary_pdf.html",
-            "verification/paper.html"}
+            "verification/paper.html", "notifications/notice_print.html"}
 TEMPLATES = sorted(p for p in settings.PACKAGE_DIR.glob("**/templates/**/*.html")
                    if str(p).split("/templates/", 1)[1] not in PDF_ONLY)
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\son[a-z]+\s*=|\sstyle\s*=|javascript:|hx-on", re.I)
