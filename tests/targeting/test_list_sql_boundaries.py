@@ -72,7 +72,9 @@ def test_the_grace_band_reaches_exactly_grace_points_above_the_cut_off(tmp_path)
     out = outcome(files, previous=prev, quotas={"1901": 1, "1902": 5}, grace=10)
     assert out["H2"][:3] == ("grace", "grace band: on the previous list, percentile within 10.0 points of the "
                                       "cut-off", "stayed")
-    assert out["H3"][0] != "grace" and out["H3"][2] == "exited"  # no component: not eligible, no grace
+    assert out["H3"][0] is None and out["H3"][2] == "exited"  # 25: outside the band
+    wide = outcome(files, previous=prev, quotas={"1901": 1, "1902": 5}, grace=20)
+    assert wide["H3"][0] == "near" and wide["H2"][0] == "grace"  # 25: in the band, but no component: no grace
     assert outcome(files, previous=prev, quotas={"1901": 1, "1902": 5}, grace=9.99)["H2"][0] == "near"
 
 
