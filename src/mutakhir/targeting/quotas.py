@@ -2,11 +2,14 @@
 
 import csv
 import math
+import re
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 MAX_QUOTA = 10**9  # more than Indonesia's people; a larger number overflows the engines' integers
+CODE = re.compile(r"[0-9]+")  # str.isdigit also takes "²", which int() refuses
+WHOLE = re.compile(r"-?[0-9]{1,18}")  # a sign at most, and few enough digits to parse quickly
 
 
 class QuotaError(ValueError):
@@ -18,7 +21,7 @@ def check_quotas(quotas: dict[str, int]) -> dict[str, int]:
     clean = {}
     for code, n in quotas.items():
         key = str(code).replace(".", "").strip()
-        if not key.isdigit():
+        if not CODE.fullmatch(key):
             raise QuotaError(_("Region code %(code)r is not a region code") % {"code": code})
         if int(n) < 0:
             raise QuotaError(_("The quota of %(code)s is negative") % {"code": key})
@@ -47,7 +50,7 @@ def read_quota_lines(text: str, known_regions) -> dict[str, int]:
         if not line.strip() or parts[0] == "region_code":
             continue
         code = parts[0].replace(".", "")
-        if len(parts) != 2 or not code.isdigit() or not parts[1].lstrip("-").isdigit() or len(parts[1]) > 18:
+        if len(parts) != 2 or not CODE.fullmatch(code) or not WHOLE.fullmatch(parts[1]):
             raise QuotaError(_("Line %(line)d (%(text)s): write one region_code,quota per line")
                              % {"line": number, "text": line.strip()})
         if code in lines:
