@@ -140,8 +140,7 @@ def prepare(module: str) -> Path:
 def migrate_template() -> Path:
     """Migrate the SQLite file every test session copies (bench/mutation_db.py)."""
     WORK.mkdir(parents=True, exist_ok=True)
-    template = WORK / "template.sqlite3"
-    template.unlink(missing_ok=True)
+    template = WORK / f"template-{os.getpid()}.sqlite3"  # one per run: two runs at once keep apart
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{template}", PYTHONPATH=str(ROOT / "src"),
                DJANGO_SETTINGS_MODULE="mutakhir.config.settings_test", MUTAKHIR_HOME=str(WORK))
     subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=WORK)
@@ -295,11 +294,14 @@ def main() -> None:
     started = time.monotonic()
     template = migrate_template()
     measured = []
-    for module in modules:
-        begun = time.monotonic()
-        run_mutmut(module, template, args.children)
-        measured.append(read_score(module, equivalent))
-        print(f"{measured[-1][0].row()}  ({time.monotonic() - begun:.0f} s)", flush=True)
+    try:
+        for module in modules:
+            begun = time.monotonic()
+            run_mutmut(module, template, args.children)
+            measured.append(read_score(module, equivalent))
+            print(f"{measured[-1][0].row()}  ({time.monotonic() - begun:.0f} s)", flush=True)
+    finally:
+        template.unlink(missing_ok=True)
     if modules == list(MODULES):
         write_results(measured, f"one run, {(time.monotonic() - started) / 60:.0f} min")
     scores = [score for score, _stale in measured]
