@@ -43,7 +43,8 @@ PYTEST_ARGS = ["-p", "mutation_db", "-p", "no:cacheprovider", "-m", "not browser
 
 # Module (under src/mutakhir/) -> its own test files. Browser and Spark tests stay out (PYTEST_ARGS).
 MODULES: dict[str, list[str]] = {
-    "accounts/scope.py": ["tests/accounts/test_role_region.py", "tests/accounts/test_scope_matrix.py"],
+    "accounts/scope.py": ["tests/accounts/test_scope_anonymous.py", "tests/accounts/test_role_region.py",
+                          "tests/accounts/test_scope_matrix.py"],
     "core/flows.py": ["tests/core/test_flows.py", "tests/complaints/test_flows.py"],
     "targeting/rules/compile.py": ["tests/targeting/test_rules.py", "tests/targeting/test_rule_counts.py",
                                    "tests/targeting/test_unknown_never_selects.py"],
