@@ -41,7 +41,7 @@ test: install test-deps lint
 loadtest: install
 	$(BIN)/python bench/load.py
 
-# Mutation testing (bench/mutation.py, mutmut): every listed module against its own tests (~30 min on two
+# Mutation testing (bench/mutation.py, mutmut): every listed module against its own tests (over 30 min on two
 # cores), results in bench/mutation_results.txt; fails when a module falls below bench/mutation_floor.toml.
 mutation: install
 	$(BIN)/python bench/mutation.py

@@ -1,4 +1,4 @@
-"""The mutation-testing setup (bench/mutation.py) stays whole: `make test` cannot afford the run itself (~30 min),
+"""The mutation-testing setup (bench/mutation.py) stays whole: `make test` cannot afford the run itself (over 30 min),
 so it checks that every module under mutation testing has its tests, a floor and a recorded score that
 meets it, and which modules a change selects for `make mutation-changed` (the CI run)."""
 
