@@ -54,3 +54,11 @@ def test_an_illegal_verification_move_raises_the_verification_error():
     with translation.override("en"), pytest.raises(verification_flows.TransitionError) as err:
         verification_flows.check_transition("assigned", "accepted")
     assert str(err.value) == "assigned -> accepted"
+
+
+def test_a_flow_built_at_run_time_keeps_its_table_and_error():
+    """Built inside the test, not at import: mutation testing reruns the tests, never the imports."""
+    flow = flows.Flow({"red": {"green"}}, PlainError)
+    assert flow.can_move("red", "green") and not flow.can_move("green", "red")
+    with pytest.raises(PlainError):
+        flow.check_transition("green", "red")

@@ -45,3 +45,17 @@ def test_a_constructed_kk_round_trips(region, issued, serial):
     result = parse_kk(value, today=TODAY)
     assert result.valid and result.warnings == ()
     assert (result.region_code, result.issue_date) == (region, issued)
+
+
+def test_a_number_of_the_wrong_length_keeps_its_value_and_reads_no_part():
+    result = parse_kk("19010115", today=TODAY)
+    assert (result.kk, result.valid, result.region_code, result.issue_date) == ("19010115", False, None, None)
+    assert result.as_dict()["kk"] == "19010115"
+
+
+def test_the_dict_names_each_error_and_warning():
+    result = parse_kk("9901013213120000", today=TODAY)
+    data = result.as_dict()
+    assert data["errors"] == [str(Code.UNKNOWN_PROVINCE)]
+    assert data["warnings"] == [str(Code.INVALID_ISSUE_DATE), str(Code.ZERO_SERIAL)]
+    assert data["issue_date"] is None and "None" not in data["errors"] + data["warnings"]
