@@ -147,3 +147,15 @@ def test_the_demo_is_one_installation_that_trusts_its_own_district_key(settings,
     key, = DistrictKey.objects.all()
     assert (key.district, key.public_key) == ("1901", signing.public_key("1901"))
     assert oct(signing.key_path("1901").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_inbox_page_starts_an_apply_outside_any_transaction(transactional_db, client, approved, head,
+                                                                 national_team):
+    """The web view calls do_start_apply in autocommit: its row lock needs its own transaction (PostgreSQL raised
+    TransactionManagementError: select_for_update cannot be used outside of a transaction)."""
+    do_send(approved, actor=head)
+    submission = PackageSubmission.objects.get()
+    client.force_login(national_team)
+    response = client.post(reverse("registry:apply_package", args=[submission.pk]))
+    assert response.status_code == 302
+    assert JobRun.objects.filter(kind="package-apply").exists()

@@ -133,8 +133,10 @@ def apply_jobs(submission: PackageSubmission):
     return JobRun.objects.filter(kind=APPLY_JOB, config__submission=submission.pk).order_by("-created_at", "-pk")
 
 
+@transaction.atomic
 def do_start_apply(submission: PackageSubmission, *, actor):
-    """Start merging a received package in the background (one job at a time per package)."""
+    """Start merging a received package in the background (one job at a time per package); the row lock that
+    makes it one job needs a transaction of its own when the caller (the inbox page) runs in autocommit."""
     from mutakhir.core.models import JobRun
 
     from .tasks import apply_package_task
