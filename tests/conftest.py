@@ -124,6 +124,21 @@ def page(browser, live_server):
     page.context.close()
 
 
+@pytest.fixture
+def warga(browser, live_server):
+    """A citizen's phone, in Indonesian."""
+    page = new_page(browser, live_server.url, locale="id-ID")
+    yield page
+    page.context.close()
+
+
+def open_as(browser, live_server, user):
+    """A desktop page in Indonesian, signed in as `user` (the office's staff at their PCs)."""
+    page = new_page(browser, live_server.url, locale="id-ID", width=1100)
+    sign_in(page, user.username)
+    return page
+
+
 def sign_in(page, username: str, password=PASSWORD) -> None:
     """Log in through the login form (any language)."""
     page.goto("/accounts/login/")

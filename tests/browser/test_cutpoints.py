@@ -4,7 +4,7 @@ operator imports them from the ranking page, and a run made with them says its d
 import os
 
 import pytest
-from conftest import new_page, sign_in
+from conftest import open_as
 from playwright.sync_api import expect
 from ranking.registry import fill_registry, fit_registry_model
 
@@ -16,12 +16,6 @@ from mutakhir.ranking.services import do_publish_model, do_rank_registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def open_as(browser, live_server, user):
-    page = new_page(browser, live_server.url, locale="id-ID", width=1100)
-    sign_in(page, user.username)
-    return page
 
 
 def test_national_cut_points_go_from_a_run_page_to_a_district_run(browser, live_server, make_user, make_household,

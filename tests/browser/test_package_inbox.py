@@ -4,7 +4,7 @@ checks its dry run and applies it, and the district sees that it was applied (is
 import os
 
 import pytest
-from conftest import VILLAGE_IN, new_page, sign_in
+from conftest import VILLAGE_IN, open_as
 from decrees.test_decrees import compile_decree
 from decrees.test_package import complete
 from playwright.sync_api import expect
@@ -16,12 +16,6 @@ from mutakhir.registry.models import Household, PackageSubmission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-def open_as(browser, live_server, user):
-    page = new_page(browser, live_server.url, locale="id-ID", width=1100)
-    sign_in(page, user.username)
-    return page
 
 
 def test_a_package_goes_from_the_decree_page_to_the_registry(browser, live_server, make_user, make_household,

@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import BANGKA, VILLAGE_IN, new_page, sign_in
+from conftest import BANGKA, VILLAGE_IN, sign_in
 from playwright.sync_api import expect
 
 from mutakhir.accounts.models import Role
@@ -15,14 +15,6 @@ from mutakhir.verivali.models import CivilSync, ProposedChange
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def warga(browser, live_server):
-    """A citizen's phone, in Indonesian."""
-    page = new_page(browser, live_server.url, locale="id-ID")
-    yield page
-    page.context.close()
 
 
 def test_a_citizen_finds_the_public_services_from_the_root(warga):
