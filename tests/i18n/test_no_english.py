@@ -289,7 +289,8 @@ def _arguments():
         "complaints:act": [{"ticket": complaint.ticket, "action": "answer"}] if complaint else [],
         "decrees:refresh_dispatch": _first(Decree, status="approved"),
         **{f"api:{name}": _first(PackageSubmission) for name in ("read_package", "apply_package", "refuse_package")},
-        "api:read_model": [{"name": m.name, "version": m.version} for m in PmtModelVersion.objects.all()[:1]],
+        **{f"api:{name}": [{"name": m.name, "version": m.version} for m in PmtModelVersion.objects.all()[:1]]
+           for name in ("read_model", "read_cutpoints")},
         **{f"api:{name}": _first(ApiUpload) for name in ("read_upload", "write_chunk", "complete_upload")},
         "api:read_job": _first(JobRun),
         **{f"api:{name}": [{"number": registration.number}] if registration else []
