@@ -13,7 +13,6 @@ unknown to this version. Then it replaces the database in one step and the media
 A bare database file (the backup format of earlier versions) is still restored, without media.
 """
 
-import hashlib
 import io
 import json
 import os
@@ -31,6 +30,8 @@ from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
+
+from mutakhir.core.digests import file_sha256
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -67,19 +68,11 @@ def _media_files() -> dict[str, Path]:
     return {f"media/{p.relative_to(media).as_posix()}": p for p in sorted(media.rglob("*")) if p.is_file()}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(2**20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _write_archive(out: Path, db: Path) -> None:
     files = {db.name: db, **_media_files()}
     applied = sorted(MigrationRecorder(connection).applied_migrations())
     manifest = {"format": FORMAT, "vendor": connection.vendor, "database": db.name, "migrations": applied,
-                "files": {name: _sha256(path) for name, path in files.items()}}
+                "files": {name: file_sha256(path) for name, path in files.items()}}
     data = json.dumps(manifest, indent=1).encode()
 
     def private(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -137,7 +130,7 @@ def _unpack(path: Path, work: Path) -> tuple[Path, Path | None]:
                             "nothing was restored.") % {"path": path, "theirs": manifest.get("vendor"),
                                                          "ours": connection.vendor})
     for name, digest in manifest["files"].items():
-        if _sha256(work / name) != digest:
+        if file_sha256(work / name) != digest:
             raise BackupError(_("%(path)s was altered or damaged: %(name)s does not match its checksum. Nothing "
                                 "was restored.") % {"path": path, "name": name})
     return work / manifest["database"], work / "media"

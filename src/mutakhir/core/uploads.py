@@ -8,7 +8,6 @@ then starts that page's job on it. An upload left unfinished is deleted with the
 (`mutakhir purge`, 2 days after its last chunk).
 """
 
-import hashlib
 import os
 import uuid
 from pathlib import Path
@@ -18,6 +17,8 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from mutakhir.core.digests import file_sha256
 
 from .models import ApiUpload
 from .privatefiles import write_private
@@ -75,14 +76,6 @@ def do_write_chunk(upload: ApiUpload, offset: int, data: bytes) -> ApiUpload:
     return upload
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(2**20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def do_complete(upload: ApiUpload, target: Path) -> Path:
     """Check the received file's size and SHA-256, then move it to `target` (the caller's place for it)."""
     if upload.completed_at:
@@ -90,7 +83,7 @@ def do_complete(upload: ApiUpload, target: Path) -> Path:
     if upload.received != upload.size:
         raise UploadError(_("%(received)s of %(size)s bytes were received: send the rest first.")
                           % {"received": upload.received, "size": upload.size}, upload.received)
-    if _sha256(upload.path) != upload.sha256:
+    if file_sha256(upload.path) != upload.sha256:
         os.truncate(upload.path, 0)
         ApiUpload.objects.filter(pk=upload.pk).update(received=0)
         raise UploadError(_("The file's SHA-256 differs from the one declared: it was damaged on the way. Send "

@@ -5,13 +5,13 @@ inputs (no address, no identity numbers) and `household_size`, the count of acti
 are kept in the default storage under `ranking/snapshots/`, so a later run can be compared with it.
 """
 
-import hashlib
 import tempfile
 from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 
+from mutakhir.core.digests import file_sha256
 from mutakhir.registry.exchange.columns import HOUSEHOLDS
 from mutakhir.registry.models import Household
 
@@ -64,7 +64,7 @@ def write_snapshot(progress=None) -> tuple[str, int]:
                     buffer = []
                     if progress:
                         progress(count)
-        digest = _sha256(path)
+        digest = file_sha256(path)
         if not default_storage.exists(snapshot_name(digest)):
             with path.open("rb") as fh:
                 default_storage.save(snapshot_name(digest), fh)
@@ -91,12 +91,3 @@ def snapshot_rows(digest: str, household_ids: list[str]) -> dict[str, dict]:
         return {}
     table = ds.dataset(path).to_table(filter=ds.field(ID_COLUMN).isin(list(household_ids)))
     return {row[ID_COLUMN]: row for row in table.to_pylist()}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-

@@ -2,7 +2,6 @@
 
 # ruff: noqa: S608 -- identifiers are quoted by the dialect and values written as escaped literals.
 
-import hashlib
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from django.utils.translation import gettext as _
 
+from mutakhir.core.digests import file_sha256
 from mutakhir.engines.duckdb import DuckDBEngine
 from mutakhir.ranking.design import answer_key, unique_texts
 from mutakhir.ranking.model import Variable, is_number, normalize_region
@@ -104,7 +104,7 @@ def read_survey(path, settings: FitSettings) -> Survey:
     columns |= {n: _texts(data["c_" + n])[keep] for n in settings.categorical}
     region = np.array([normalize_region(r) for r in _texts(data["r"])[keep]], dtype=object)
     area = _areas(_texts(data["a"])[keep], settings.area_digits) if settings.area_column else None
-    info = {"file": Path(path).name, "sha256": _sha256(path), "rows": total, "rows_used": int(keep.sum()),
+    info = {"file": Path(path).name, "sha256": file_sha256(path), "rows": total, "rows_used": int(keep.sum()),
             "dropped_no_target": int(no_target.sum()), "dropped_bad_weight": int(bad_weight.sum()),
             "unreadable_values": unreadable, "weight_column": settings.weight,
             "id_column": settings.id_column, "settings": settings.to_dict()}
@@ -174,11 +174,3 @@ def _categorical(name: str, values: np.ndarray, w: np.ndarray) -> Variable | Non
         return None
     levels = sorted(weights, key=float if numeric else str)
     return Variable(name, "categorical", levels=levels, base=max(levels, key=lambda level: weights[level]))
-
-
-def _sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -1,21 +1,14 @@
 """Write tables as exchange-format CSV (UTF-8, header row) with a manifest.json per dataset folder."""
 
-import hashlib
 import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from mutakhir.core.digests import file_sha256
+
 FORMAT_VERSION = 1
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def write_dataset(folder: Path, kind: str, tables: dict[str, pa.Table], extra: dict | None = None) -> dict:
@@ -25,7 +18,7 @@ def write_dataset(folder: Path, kind: str, tables: dict[str, pa.Table], extra: d
     for name, table in tables.items():
         path = folder / f"{name}.csv"
         pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(batch_size=65536))
-        files[path.name] = {"rows": table.num_rows, "sha256": sha256(path)}
+        files[path.name] = {"rows": table.num_rows, "sha256": file_sha256(path)}
     manifest = {"format_version": FORMAT_VERSION, "kind": kind, "files": files, **(extra or {})}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest

@@ -7,7 +7,6 @@ database in chunks; each file is written under a temporary name and renamed when
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import os
@@ -19,11 +18,12 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from mutakhir.core.digests import file_sha256
 from mutakhir.regions.codes import dotted, normalize_code
 from mutakhir.registry.models import Household, Member
 
 from .columns import FORMAT_VERSION, Column, export_columns
-from .dataset import CHUNK, MANIFEST
+from .dataset import MANIFEST
 
 CHUNK_ROWS = 5000
 
@@ -65,7 +65,7 @@ def export_dataset(out: str | Path, *, region: str = "", fmt: str = "csv", inclu
 
         count = (_write_csv if fmt == "csv" else _write_parquet)(out / name, columns, rows.iterator(CHUNK_ROWS), tick)
         done += count
-        files[name] = {"rows": count, "sha256": _sha256(out / name)}
+        files[name] = {"rows": count, "sha256": file_sha256(out / name)}
     manifest = {"format": "mutakhir-exchange", "format_version": FORMAT_VERSION, "kind": "registry",
                 "created_at": timezone.now().isoformat(timespec="seconds"),
                 "region": dotted(prefix) if prefix else "", "include_ended": include_ended, "files": files}
@@ -178,11 +178,3 @@ def _atomic_write(path: Path, write) -> None:
     with partial.open("wb") as fh:
         write(fh)
     os.replace(partial, path)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()

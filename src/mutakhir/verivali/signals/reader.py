@@ -5,7 +5,6 @@ appearing twice is refused in all its rows; the second pass yields the clean row
 """
 
 import csv
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,14 +43,6 @@ class FirstPass:
     problems: list[SignalIssue] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
     duplicates: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _open(path: Path):

@@ -14,13 +14,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mutakhir.core.digests import file_sha256
 from mutakhir.registry.exchange.writer import copy_rows
 from mutakhir.registry.models import Household, Member
 from mutakhir.verivali.models import Agency, Signal, SignalFlag, SignalImport, SignalIssue
 
 from . import issues, rules
 from .desil import desil_of, latest_run
-from .reader import ExtractError, clean_rows, first_pass, sha256_of
+from .reader import ExtractError, clean_rows, first_pass
 
 BATCH = 2000
 LIVE_FLAG = (SignalFlag.Status.OPEN, SignalFlag.Status.SENT, SignalFlag.Status.SELECTED)
@@ -39,7 +40,7 @@ def check_import(agency: str, path: Path, region_code: str) -> str:
     """Refuse an unknown agency or an extract already imported for the same region; return its SHA-256."""
     if agency not in Agency.values:
         raise SignalError(_("Choose the agency of the extract."))
-    sha = sha256_of(path)
+    sha = file_sha256(path)
     done = SignalImport.objects.filter(agency=agency, sha256=sha, region_id=region_code or None,
                                        status=SignalImport.Status.DONE).first()
     if done:
